@@ -1,0 +1,54 @@
+# `make test` and `make book` each set up what they need: a .venv built from
+# requirements.txt (+ constraints.txt) when it is missing or older than them.
+VENV    ?= .venv
+PYTHON  := $(VENV)/bin/python
+JOBS    ?= 2
+BOOKFLAGS ?=
+
+# TensorFlow: quiet C++ logs and no oneDNN re-ordering (reproducible float results).
+export TF_CPP_MIN_LOG_LEVEL := 3
+export TF_ENABLE_ONEDNN_OPTS := 0
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: help venv test unit notebooks book book-strict lint clean
+
+help:
+	@echo "make test   unit tests + every notebook under nbval (fills the execution cache)"
+	@echo "make book   the HTML book in _build/html (executes notebooks not cached yet)"
+	@echo "make lint   ruff over helpers, tests, tools and notebooks"
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
+	test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -r requirements.txt -c constraints.txt
+	$(PYTHON) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+# Unit tests and notebooks in one pytest run, spread over $(JOBS) processes; each
+# notebook stays on one worker (--dist loadscope) and runs in its own kernel.
+test: venv
+	$(PYTHON) -m pytest -n $(JOBS) --dist loadscope --nbval-lax --nbval-current-env \
+	  --nbval-cell-timeout=300 tests chapters
+
+unit: venv
+	$(PYTHON) -m pytest tests
+
+notebooks: venv
+	$(PYTHON) -m pytest -n $(JOBS) --dist loadscope --nbval-lax --nbval-current-env \
+	  --nbval-cell-timeout=300 chapters
+
+book: venv
+	$(VENV)/bin/jupyter-book build --all $(BOOKFLAGS) .
+
+# What CI builds: warnings are errors, cross-references checked (nitpicky).
+book-strict: BOOKFLAGS = -W -n --keep-going
+book-strict: book
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf _build
