@@ -10,11 +10,12 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help venv test unit notebooks book book-strict lint clean
+.PHONY: help venv test unit notebooks book book-strict test-html lint clean
 
 help:
 	@echo "make test   unit tests + every notebook under nbval (fills the execution cache)"
 	@echo "make book   the HTML book in _build/html (executes notebooks not cached yet)"
+	@echo "make test-html  the built book in headless Chromium (after make book)"
 	@echo "make lint   ruff over helpers, tests, tools and notebooks"
 
 venv: $(VENV)/.installed
@@ -30,10 +31,10 @@ $(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
 # notebook stays on one worker (--dist loadscope) and runs in its own kernel.
 test: venv
 	$(PYTHON) -m pytest -n $(JOBS) --dist loadscope --nbval-lax --nbval-current-env \
-	  --nbval-cell-timeout=300 tests chapters
+	  --nbval-cell-timeout=300 --ignore=tests/browser tests chapters
 
 unit: venv
-	$(PYTHON) -m pytest tests
+	$(PYTHON) -m pytest --ignore=tests/browser tests
 
 notebooks: venv
 	$(PYTHON) -m pytest -n $(JOBS) --dist loadscope --nbval-lax --nbval-current-env \
@@ -45,6 +46,10 @@ book: venv
 # What CI builds: warnings are errors, cross-references checked (nitpicky).
 book-strict: BOOKFLAGS = -W -n --keep-going
 book-strict: book
+
+# The HTML book as a reader meets it (needs Debian's chromium; see .ci/run).
+test-html: venv
+	$(PYTHON) -m pytest tests/browser
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -131,7 +131,8 @@ def plot_decision_boundary(
     )
     labels = np.asarray(predict(np.c_[g0.ravel(), g1.ravel()])).reshape(g0.shape)
     classes = np.unique(np.concatenate([np.unique(y), np.unique(labels)]))
-    cmap = mpl.colors.ListedColormap(COLORS[: len(classes)])
+    palette = [COLORS[i % len(COLORS)] for i in range(len(classes))]  # as the points below
+    cmap = mpl.colors.ListedColormap(palette)
     ax.contourf(
         g0,
         g1,
@@ -215,7 +216,8 @@ def plot_contours(
     f : callable
         Vectorised: takes two arrays of shape (m, m), returns an array of shape (m, m).
     log : bool
-        Space the levels geometrically (valleys of quadratic losses look even).
+        Space the levels geometrically (valleys of quadratic losses look even); needs
+        f >= 0 everywhere on the grid.
     """
     if not callable(f):
         raise TypeError("f must be callable: (W0, W1) -> loss array")
@@ -224,6 +226,10 @@ def plot_contours(
     g0, g1 = np.meshgrid(np.linspace(*xlim, 200), np.linspace(*ylim, 200))
     z = np.asarray(f(g0, g1), dtype=float)
     lo, hi = np.nanmin(z), np.nanmax(z)
+    if not lo < hi:
+        raise ValueError(f"f must vary over xlim × ylim, got a constant surface ({lo:g})")
+    if log and lo < 0:
+        raise ValueError(f"log=True needs f >= 0 (a loss), got values down to {lo:g}")
     steps = np.geomspace(max(lo, hi * 1e-4) + 1e-12, hi, levels) if log else levels
     ax.contour(g0, g1, z, levels=steps, colors="0.55", linewidths=0.7)
     ax.set(xlim=xlim, ylim=ylim)

@@ -1,0 +1,25 @@
+"""Small fixes to the HTML that jupyter-book 1.x writes.
+
+- Inline scripts of sphinx-thebe and sphinx-togglebutton are registered twice in this
+  stack, so every page declared ``const THEBE_JS_URL`` twice: a JavaScript error on every
+  page. Keep the first copy of each script.
+"""
+
+from __future__ import annotations
+
+
+def dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
+    seen: set[str] = set()
+    unique = []
+    for script in context.get("script_files", []):
+        # the copies differ in how "no file" is spelt (None or ""): compare name and body
+        key = repr((script.filename or "", sorted(script.attributes.items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    context["script_files"] = unique
+
+
+def setup(app):
+    app.connect("html-page-context", dedupe_scripts, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,120 @@
+"""The built HTML book as a reader meets it: headless Chromium on file:// pages, offline.
+
+Run after ``make book`` (``make test-html``). Needs Debian's chromium at /usr/bin/chromium
+(``.ci/run`` installs it); Playwright drives it and never downloads a browser of its own.
+Screenshots land in ``_build/screenshots/`` as artifacts.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.test_book import toc_files
+
+ROOT = Path(__file__).resolve().parents[2]
+HTML = ROOT / "_build" / "html"
+SHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (HTML / "index.html").exists():
+        pytest.fail("no built book in _build/html: run `make book` first")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no chromium at {CHROMIUM}: apt-get install chromium (see .ci/run)")
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+class Page:
+    """A page opened offline, recording JS errors and any request that leaves the disk."""
+
+    def __init__(self, browser, relpath: str):
+        self.page = browser.new_page(viewport={"width": 1300, "height": 1000})
+        self.errors: list[str] = []
+        self.remote: list[str] = []
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("console", self._console)
+        self.page.on("request", self._request)
+        self.page.goto((HTML / relpath).as_uri())
+        self.page.wait_for_load_state("load")
+        self.page.wait_for_function("() => !window.MathJax || MathJax.startup?.promise")
+        self.page.evaluate("() => window.MathJax ? MathJax.startup.promise : null")
+
+    def _console(self, msg) -> None:
+        if msg.type == "error":
+            self.errors.append(msg.text)
+
+    def _request(self, request) -> None:
+        if not request.url.startswith(("file:", "data:", "blob:", "about:")):
+            self.remote.append(request.url)
+
+
+GD_PAGE = "chapters/02_concepts/gradient_descent.html"
+
+
+def test_math_is_rendered_offline(browser):
+    page = Page(browser, GD_PAGE)
+    rendered = page.page.locator("mjx-container").count()
+    text = page.page.locator("article").inner_text()
+    assert rendered > 50, f"only {rendered} MathJax elements: is MathJax served with the book?"
+    assert "$$" not in text and "\\frac" not in text and "\\nabla" not in text, "raw TeX left"
+    page.page.screenshot(path=str(SHOTS / "gradient_descent_top.png"))
+    assert not page.remote, f"the page reached for the network: {page.remote[:5]}"
+    assert not page.errors, f"JavaScript errors: {page.errors}"
+
+
+def test_static_learning_rate_slider_changes_the_figure(browser):
+    page = Page(browser, GD_PAGE)
+    explorers = page.page.locator(".lr-explorer")
+    assert explorers.count() >= 2, "the chapter has a 1-D and a 2-D learning-rate explorer"
+    for k in range(explorers.count()):
+        explorer = explorers.nth(k)
+        explorer.scroll_into_view_if_needed()
+        slider = explorer.locator("input[type=range]")
+        visible = explorer.locator("img.lrx-frame:visible")
+        before = (visible.get_attribute("src"), explorer.locator("output").inner_text())
+        explorer.screenshot(path=str(SHOTS / f"explorer{k}_before.png"))
+        slider.fill(slider.get_attribute("max"))  # to the largest learning rate
+        after = (visible.get_attribute("src"), explorer.locator("output").inner_text())
+        explorer.screenshot(path=str(SHOTS / f"explorer{k}_after.png"))
+        assert visible.count() == 1, "exactly one frame is shown at a time"
+        assert after[0] != before[0], "moving the slider must show another figure"
+        assert after[1] != before[1] and "learning rate" in after[1]
+    assert not page.errors, f"JavaScript errors: {page.errors}"
+
+
+def test_launch_and_download_buttons_point_at_the_repository(browser):
+    page = Page(browser, GD_PAGE)
+    html = page.page.content()
+    assert "colab.research.google.com/github/" in html
+    assert "mybinder.org" in html
+    assert "gradient_descent.ipynb" in html  # the download-as-ipynb button
+
+
+def test_every_toc_page_is_reachable_from_the_navigation(browser):
+    page = Page(browser, "intro.html")
+    hrefs = page.page.locator("nav.bd-docs-nav a.reference.internal").evaluate_all(
+        "links => links.map(a => a.href)"
+    )
+    base = HTML.as_uri() + "/"
+    reachable = {h.split("#")[0].removeprefix(base) for h in hrefs}
+    expected = {str(Path(f).with_suffix(".html")) for f in toc_files()} - {"intro.html"}
+    assert expected <= reachable, f"not in the navigation: {sorted(expected - reachable)}"
