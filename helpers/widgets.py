@@ -34,7 +34,7 @@ Run = Callable[[float], Any]
 Draw = Callable[[Figure, float, Any], None]
 
 
-def render_png(run: Run, draw: Draw, lr: float, *, figsize: tuple[float, float], dpi: int) -> bytes:
+def _render_png(run: Run, draw: Draw, lr: float, *, figsize: tuple[float, float], dpi: int) -> bytes:
     """Run training at ``lr``, draw the result on a new figure, return it as PNG bytes."""
     fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
     FigureCanvasAgg(fig)
@@ -107,7 +107,7 @@ class LearningRateExplorer:
     ) -> None:
         self.run, self.draw, self.lrs, self.label = run, draw, list(lrs), label
         self._render = dict(figsize=figsize, dpi=dpi)
-        self.frames = [render_png(run, draw, lr, **self._render) for lr in self.lrs]
+        self.frames = [_render_png(run, draw, lr, **self._render) for lr in self.lrs]
         scale = np.log if log else np.asarray
         self.index = int(np.argmin(np.abs(scale(self.lrs) - scale(value))))
         self.slider, self.output = _make_widgets(self.lrs, value, label, log)
@@ -122,7 +122,7 @@ class LearningRateExplorer:
     def update(self, lr: float) -> None:
         """Re-run training at ``lr`` and replace the figure in place (the live path)."""
         try:
-            png = render_png(self.run, self.draw, float(lr), **self._render)
+            png = _render_png(self.run, self.draw, float(lr), **self._render)
             self.output.outputs = (_png_output(png),)
         except Exception as err:  # a callback's error would otherwise vanish into a log
             text = f"{self.label} = {lr:.3g} failed: {type(err).__name__}: {err}\n"
