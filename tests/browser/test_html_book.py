@@ -118,3 +118,19 @@ def test_every_toc_page_is_reachable_from_the_navigation(browser):
     reachable = {h.split("#")[0].removeprefix(base) for h in hrefs}
     expected = {str(Path(f).with_suffix(".html")) for f in toc_files()} - {"intro.html"}
     assert expected <= reachable, f"not in the navigation: {sorted(expected - reachable)}"
+
+
+def test_no_page_weighs_more_than_3_mb():
+    """A page with its own images (precomputed slider frames are inline) stays light."""
+    import re
+
+    weights = {}
+    for page in HTML.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        images = {page.parent / src for src in re.findall(r'<img[^>]+src="(?!data:)([^"]+)"', text)}
+        weights[page.relative_to(HTML)] = page.stat().st_size + sum(
+            p.stat().st_size for p in images if p.exists()
+        )
+    heaviest = sorted(weights.items(), key=lambda kv: -kv[1])[:3]
+    print("heaviest pages:", [(str(p), f"{w / 1e6:.2f} MB") for p, w in heaviest])
+    assert heaviest[0][1] < 3e6, f"{heaviest[0][0]} weighs {heaviest[0][1] / 1e6:.1f} MB"
