@@ -34,7 +34,9 @@ Run = Callable[[float], Any]
 Draw = Callable[[Figure, float, Any], None]
 
 
-def _render_png(run: Run, draw: Draw, lr: float, *, figsize: tuple[float, float], dpi: int) -> bytes:
+def _render_png(
+    run: Run, draw: Draw, lr: float, *, figsize: tuple[float, float], dpi: int
+) -> bytes:
     """Run training at ``lr``, draw the result on a new figure, return it as PNG bytes."""
     fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
     FigureCanvasAgg(fig)
