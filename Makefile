@@ -10,12 +10,13 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help venv test unit notebooks book book-strict test-html lint clean
+.PHONY: help venv test unit notebooks book book-strict test-html report lint clean
 
 help:
 	@echo "make test   unit tests + every notebook under nbval (fills the execution cache)"
 	@echo "make book   the HTML book in _build/html (executes notebooks not cached yet)"
 	@echo "make test-html  the built book in headless Chromium (after make book)"
+	@echo "make report each notebook alone: time, peak memory, what it checks (into README)"
 	@echo "make lint   ruff over helpers, tests, tools and notebooks"
 
 venv: $(VENV)/.installed
@@ -50,6 +51,11 @@ book-strict: book
 # The HTML book as a reader meets it (needs Debian's chromium; see .ci/run).
 test-html: venv
 	$(PYTHON) -m pytest tests/browser
+
+# Every notebook alone in a fresh kernel, in toc order: time, peak memory and the numbers
+# its checks print, written to _build/report/ and into README.md's performance table.
+report: venv
+	$(PYTHON) tools/report.py --readme
 
 lint: venv
 	$(VENV)/bin/ruff check .
