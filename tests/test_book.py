@@ -157,3 +157,58 @@ def test_requirements_pin_every_direct_dependency():
     assert {"jupyter-book", "torch", "tensorflow-cpu", "nbval", "ipywidgets"} <= names
     pins = dict(r.lower().split("==") for r in reqs)
     assert pins["jupyter-book"].startswith("1.") and pins["torch"] == "2.13.0"
+
+
+def glossary_terms() -> list[str]:
+    """The terms defined in glossary.md, as written there."""
+    text = (ROOT / "glossary.md").read_text(encoding="utf-8")
+    block = text.split("```{glossary}", 1)[1].split("\n```", 1)[0]
+    return [line.strip() for line in block.splitlines()[1:] if line and not line[0].isspace()]
+
+
+def page_prose(file: str) -> str:
+    """A page's prose: its markdown without math, code, headings and link texts."""
+    path = ROOT / file
+    if path.with_suffix(".ipynb").exists():
+        nb = nbformat.read(path.with_suffix(".ipynb"), as_version=4)
+        text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    else:
+        text = path.with_suffix(".md").read_text(encoding="utf-8")
+    text = re.sub(r"\$\$.*?\$\$|\$[^$]+\$", " ", text, flags=re.S)  # math
+    text = re.sub(r"^#.*$|^[:`]{3}.*$|\[[^\]]*\]\([^)]*\)", " ", text, flags=re.M)  # titles, links
+    # Roles and inline code in one left-to-right pass; only {term} roles stay.
+    keep_terms = lambda m: m.group(0) if m.group(0).startswith("{term}") else " "  # noqa: E731
+    return re.sub(r"\{[a-z:]+\}`[^`]*`|`[^`\n]+`", keep_terms, text)
+
+
+TERM_ROLE = re.compile(r"\{term\}`(?:[^`<]*<)?([^`>]+)>?`")
+
+
+def test_every_glossary_term_is_linked_on_the_page_that_first_uses_it():
+    pages = [f for f in toc_files() if f not in ("glossary", "references")]
+    prose = {f: page_prose(f) for f in pages}
+    linked = {f: {t.strip().lower() for t in TERM_ROLE.findall(prose[f])} for f in pages}
+    missing = []
+    terms = glossary_terms()
+    for term in terms:
+        word = re.compile(rf"(?<![\w-]){re.escape(term)}(e?s)?(?![\w-])", re.I)
+        longer = [t for t in terms if term.lower() in t.lower() and t != term]  # gradient descent
+        drop = re.compile("|".join(map(re.escape, longer)) or "$^", re.I)
+        first = next(
+            (
+                f
+                for f in pages
+                if word.search(drop.sub(" ", TERM_ROLE.sub(" ", prose[f])))
+                or term.lower() in linked[f]
+            ),
+            None,
+        )
+        if first is not None and term.lower() not in linked[first]:
+            missing.append(f"{term!r} first used in {first}")
+    assert not missing, "link these with {term}`...` at first use:\n" + "\n".join(missing)
+
+
+def test_every_glossary_term_is_used_somewhere():
+    prose = " ".join(page_prose(f) for f in toc_files() if f not in ("glossary", "references"))
+    unused = [t for t in glossary_terms() if not re.search(re.escape(t), prose, re.I)]
+    assert not unused, f"glossary terms no page uses: {unused}"
