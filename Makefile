@@ -29,16 +29,20 @@ $(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
 	touch $@
 
 # Unit tests and notebooks in one pytest run, spread over $(JOBS) processes; each
-# notebook stays on one worker (--dist loadscope) and runs in its own kernel.
+# notebook stays on one worker (--dist loadscope) and runs in its own kernel. Each kernel
+# gets one thread: $(JOBS) kernels each starting PyTorch's and TensorFlow's thread pools on
+# as many cores makes small models up to 30 times slower (measured on the 2-core CI).
+ONE_THREAD := OMP_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1
+
 test: venv
-	$(PYTHON) -m pytest -n $(JOBS) --dist loadscope --nbval-lax --nbval-current-env \
+	$(ONE_THREAD) $(PYTHON) -m pytest -n $(JOBS) --dist loadscope --nbval-lax --nbval-current-env \
 	  --nbval-cell-timeout=300 --ignore=tests/browser tests chapters
 
 unit: venv
 	$(PYTHON) -m pytest --ignore=tests/browser tests
 
 notebooks: venv
-	$(PYTHON) -m pytest -n $(JOBS) --dist loadscope --nbval-lax --nbval-current-env \
+	$(ONE_THREAD) $(PYTHON) -m pytest -n $(JOBS) --dist loadscope --nbval-lax --nbval-current-env \
 	  --nbval-cell-timeout=300 chapters
 
 book: venv
