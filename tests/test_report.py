@@ -31,6 +31,12 @@ def test_report_collects_what_checking_cells_print_and_nothing_else():
     ]
 
 
+def test_report_leaves_out_progress_bar_frames():
+    bar = "PyTorch:  22%|██▏       | 22/100 [00:01<00:04, loss=0.01]\r"
+    nb = executed([("for _ in tqdm(...): ...\nassert acc > 0.9", bar + "test accuracy 0.97\n")])
+    assert report.checks_printed(nb) == ["test accuracy 0.97"]
+
+
 def test_report_table_has_a_row_a_notebook_and_marks_failures():
     rows = [
         {

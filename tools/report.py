@@ -35,6 +35,7 @@ from nbclient.exceptions import CellExecutionError
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "_build" / "report"
 CHECKS = re.compile(r"^\s*assert\b|\bcheck_\w+\(", re.MULTILINE)
+PROGRESS = re.compile(r"\d+%\|")  # a tqdm progress bar's frame, not a result
 START, END = "<!-- report:start -->", "<!-- report:end -->"
 PEAK_RSS = (
     "import resource as _r\n"
@@ -58,7 +59,11 @@ def checks_printed(nb: nbformat.NotebookNode) -> list[str]:
             continue
         for out in cell.get("outputs", []):
             if out.get("output_type") == "stream" and out.get("name") == "stdout":
-                lines += [s.strip() for s in out["text"].splitlines() if s.strip()]
+                lines += [
+                    s.strip()
+                    for s in out["text"].splitlines()
+                    if s.strip() and not PROGRESS.search(s)
+                ]
     return lines
 
 
