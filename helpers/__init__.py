@@ -2,11 +2,13 @@
 
 Modules (import what you need; importing this package has no side effects):
 
-- ``helpers.seed``      set_seed(seed) -> numpy Generator, seeding every framework
+- ``helpers.seed``      set_seed(seed) -> numpy Generator; derive_seed, numpy_rng,
+                        torch_generator, reseed; BOOK_SEED_OFFSET shifts them all
 - ``helpers.data``      generators with a known answer, the shipped digits, MNIST with fallback
 - ``helpers.plotting``  the book style, loss curves, decision boundaries, image grids
 - ``helpers.widgets``   learning-rate explorers: live in a kernel, precomputed in the HTML book
 - ``helpers.checks``    exercise checkers that say what is wrong with an answer
+- ``helpers.glue``      glue(name, value): a run's number, cited in the prose
 """
 
-__all__ = ["checks", "data", "plotting", "seed", "widgets"]
+__all__ = ["checks", "data", "glue", "plotting", "seed", "widgets"]

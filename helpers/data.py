@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from helpers.seed import derive_seed
 from helpers._validate import as_rng, check_array, check_choice, check_float, check_int
 
 Rng = np.random.Generator | int
@@ -254,15 +255,19 @@ class DataSplit:
         )
 
 
-def load_digits(layout: str = "flat", test_size: float = 0.25, seed: int = 0) -> DataSplit:
-    """scikit-learn's 1797 shipped 8x8 digits, in a fixed stratified train/test split.
+def load_digits(
+    layout: str = "flat", test_size: float = 0.25, seed: int | None = None
+) -> DataSplit:
+    """scikit-learn's 1797 shipped 8x8 digits, in a seeded stratified train/test split.
 
     Parameters
     ----------
     layout : {"flat", "torch", "keras"}
         Image shape (n, 64), (n, 1, 8, 8) (NCHW) or (n, 8, 8, 1) (NHWC).
     test_size : float in (0, 1) (fraction of the images in the test set)
-    seed : int in [0, 2**32 - 1] (seed of the split)
+    seed : int in [0, 2**32 - 1], optional
+        Seed of the split; by default the notebook's seed (``helpers.seed.derive_seed()``),
+        so ``BOOK_SEED_OFFSET`` changes the split along with everything else.
 
     Returns
     -------
@@ -273,7 +278,7 @@ def load_digits(layout: str = "flat", test_size: float = 0.25, seed: int = 0) ->
     test_size = check_float("test_size", test_size)
     if not 0.0 < test_size < 1.0:
         raise ValueError(f"test_size must be in (0, 1), got {test_size}")
-    seed = check_int("seed", seed, low=0, high=2**32 - 1)
+    seed = derive_seed() if seed is None else check_int("seed", seed, low=0, high=2**32 - 1)
     from sklearn.datasets import load_digits as sklearn_digits
     from sklearn.model_selection import train_test_split
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -122,6 +123,194 @@ def test_notebook_seeds_in_its_setup_cell(path):
     nb = nbformat.read(path, as_version=4)
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     assert "set_seed(" in code[1], "the setup cell (first after the Colab cell) calls set_seed"
+
+
+# A seeding call or argument given a number: the run would ignore the notebook's seed and
+# BOOK_SEED_OFFSET. Later cells use helpers.seed (derive_seed, numpy_rng, torch_generator,
+# reseed) instead.
+LITERAL_SEED = re.compile(
+    r"(manual_seed|set_random_seed|default_rng|RandomState|random\.seed|np\.random\.seed)"
+    r"\(\s*\d|\b(random_state|seed)\s*=\s*\d|default_rng\(\s*\)|np\.random\.seed\("
+)
+
+
+def literal_seeds(cells: list[str]) -> list[str]:
+    """Lines of ``cells`` (code, the setup cell first) that seed with a literal number."""
+    found = []
+    for i, source in enumerate(cells):
+        for line in source.splitlines():
+            code = line.split("#", 1)[0]
+            if LITERAL_SEED.search(code) or (i > 0 and re.search(r"\bset_seed\(", code)):
+                found.append(line.strip())
+    return found
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=nb_id)
+def test_every_seed_derives_from_the_setup_cell(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"][1:]  # from the setup cell on
+    found = literal_seeds(code)
+    assert not found, f"seeds not derived through helpers.seed: {found}"
+
+
+def test_literal_seed_lint_catches_each_form():
+    bad = [
+        "torch.manual_seed(0)",
+        "g = torch.Generator().manual_seed(3)",
+        "keras.utils.set_random_seed(1)",
+        "rng = np.random.default_rng(2)",
+        "rng = np.random.default_rng()",
+        "np.random.seed(s)",
+        "RandomForestClassifier(random_state=0)",
+        "layers.Dropout(0.5, seed=0)",
+        "def run(seed=0):",
+    ]
+    for line in bad:
+        assert literal_seeds(["rng = set_seed(0)", line]), line
+    good = ["torch.manual_seed(derive_seed(0))", "numpy_rng(1)", "run(seed=seed)", "reseed(2)"]
+    assert not literal_seeds(["rng = set_seed(0)", *good])
+    assert literal_seeds(["rng = set_seed(0)", "set_seed(1)"])  # only the setup cell seeds
+
+
+TIMERS = re.compile(r"perf_counter|process_time|monotonic|time\.time|timeit")
+
+
+def _walk_scope(node: ast.AST):
+    """``ast.walk`` that does not enter nested function bodies (their own scope)."""
+    todo = list(ast.iter_child_nodes(node))
+    while todo:
+        child = todo.pop()
+        yield child
+        if not isinstance(child, (ast.FunctionDef, ast.Lambda)):
+            todo.extend(ast.iter_child_nodes(child))
+
+
+class _Clock:
+    """Which names of a scope hold a time measurement, and which function results do.
+
+    A name is a time when it is assigned an expression that reads a clock (a clock stamp
+    such as ``start = time.perf_counter()`` itself is not a duration), uses a time, or
+    calls a function that returns one; ``times.append(t)`` makes ``times`` one. Tuples are
+    followed element by element: in ``secs, out = timed(f)`` only ``secs`` is a time.
+    Each function is its own scope, so a local name does not taint a global one.
+    """
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.returns: dict[str, set[int]] = {}  # function -> positions of times it returns
+        functions = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]
+        while True:
+            before = {k: set(v) for k, v in self.returns.items()}
+            for fn in functions:
+                local = self.scope(fn)
+                hits = self.returns.setdefault(fn.name, set())
+                for ret in (r for r in _walk_scope(fn) if isinstance(r, ast.Return) and r.value):
+                    parts = self.elements(ret.value, local)
+                    if parts is not None:
+                        hits.update(i for i, is_time in enumerate(parts) if is_time)
+                    elif self.dirty(ret.value, local):
+                        hits.add(-1)  # returns a single time
+            if self.returns == before:
+                break
+        self.module = self.scope(tree)
+
+    def dirty(self, node: ast.AST, tainted: set[str]) -> bool:
+        for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
+            if isinstance(call.func, ast.Name) and -1 in self.returns.get(call.func.id, ()):
+                return True
+        used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+        return bool(TIMERS.search(ast.unparse(node)) or used & tainted)
+
+    def elements(self, value: ast.AST, tainted: set[str]) -> list[bool] | None:
+        if isinstance(value, ast.Tuple):
+            return [self.dirty(e, tainted) for e in value.elts]
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+            hits = self.returns.get(value.func.id, set())
+            return [i in hits for i in range(16)] if hits - {-1} else None
+        return None
+
+    def scope(self, node: ast.AST) -> set[str]:
+        tainted: set[str] = set()
+        while True:
+            before = len(tainted)
+            for stmt in _walk_scope(node):
+                if isinstance(stmt, ast.Assign):
+                    for target in stmt.targets:
+                        self.assign(target, stmt.value, tainted)
+                elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) and stmt.value:
+                    self.assign(stmt.target, stmt.value, tainted)
+                elif isinstance(stmt, ast.Call) and isinstance(stmt.func, ast.Attribute):
+                    # a list of times; not a list of records that hold a time among others
+                    plain = [a for a in stmt.args if not isinstance(a, (ast.Dict, ast.Tuple))]
+                    if stmt.func.attr in ("append", "extend") and any(
+                        self.dirty(a, tainted) for a in plain
+                    ):
+                        tainted.update(_names(stmt.func.value))
+            if len(tainted) == before:
+                return tainted
+
+    def assign(self, target: ast.AST, value: ast.AST, tainted: set[str]) -> None:
+        if re.fullmatch(r"(time\.)?\w+\(\)", ast.unparse(value)) and TIMERS.search(
+            ast.unparse(value)
+        ):
+            return  # a clock stamp, not a duration
+        parts = self.elements(value, tainted) if isinstance(target, ast.Tuple) else None
+        if parts is not None:
+            for elt, is_time in zip(target.elts, parts, strict=False):
+                if is_time:
+                    tainted.update(_names(elt))
+        elif self.dirty(value, tainted):
+            tainted.update(_names(target))
+
+
+def _names(target: ast.AST) -> list[str]:
+    while isinstance(target, (ast.Subscript, ast.Attribute, ast.Starred)):
+        target = target.value
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [n for elt in target.elts for n in _names(elt)]
+    return [target.id] if isinstance(target, ast.Name) and target.id != "_" else []
+
+
+def clock_asserts(source: str) -> list[str]:
+    """The ``assert`` statements of ``source`` that test a time measurement."""
+    lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+    tree = ast.parse("\n".join(lines))
+    tainted = _Clock(tree).module
+    return [
+        ast.unparse(node)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assert)
+        and (
+            TIMERS.search(ast.unparse(node.test))
+            or {n.id for n in ast.walk(node.test) if isinstance(n, ast.Name)} & tainted
+        )
+    ]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=nb_id)
+def test_no_check_asserts_a_wall_clock_time(path):
+    nb = nbformat.read(path, as_version=4)
+    source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    found = clock_asserts(source)
+    assert not found, f"asserts on a time measurement (print timings, don't assert them): {found}"
+
+
+def test_clock_lint_follows_timings_through_names_lists_and_functions():
+    code = (
+        "start = time.perf_counter()\n"
+        "secs = time.perf_counter() - start\n"
+        "ratio = secs / 2\n"
+        "times = []\n"
+        "times.append(time.perf_counter() - start)\n"
+        "def timed(f):\n"
+        "    t0 = time.perf_counter()\n"
+        "    return time.perf_counter() - t0, f()\n"
+        "dt, out = timed(print)\n"
+        "assert ratio < 3\n"
+        "assert min(times) > 0\n"
+        "assert dt < 1\n"
+        "assert out is None\n"
+    )
+    assert clock_asserts(code) == ["assert ratio < 3", "assert min(times) > 0", "assert dt < 1"]
 
 
 def test_repository_url_is_set_once_and_drives_the_colab_cell():

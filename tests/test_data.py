@@ -349,7 +349,7 @@ def test_make_windows_rejects_bad_input_naming_the_argument(args, error, name):
 
 @pytest.fixture(scope="module")
 def digits() -> DataSplit:
-    return load_digits()
+    return load_digits(seed=0)
 
 
 def test_load_digits_sizes_dtypes_and_pixel_range(digits):
@@ -371,7 +371,7 @@ def test_load_digits_split_is_stratified(digits):
     ("layout", "shape"), [("flat", (64,)), ("torch", (1, 8, 8)), ("keras", (8, 8, 1))]
 )
 def test_load_digits_layouts_have_the_right_shapes(digits, layout, shape):
-    split = load_digits(layout)
+    split = load_digits(layout, seed=0)
     assert split.X_train.shape == (1347, *shape) and split.X_test.shape == (450, *shape)
     np.testing.assert_array_equal(split.X_train.reshape(1347, 64), digits.X_train)
 

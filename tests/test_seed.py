@@ -15,15 +15,24 @@ os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from helpers.seed import set_seed  # noqa: E402
+from helpers.seed import (  # noqa: E402
+    derive_seed,
+    numpy_rng,
+    reseed,
+    seed_offset,
+    set_seed,
+    torch_generator,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(autouse=True)
 def _restore_pythonhashseed(monkeypatch):
-    """set_seed writes PYTHONHASHSEED into os.environ; undo that after each test."""
+    """set_seed writes PYTHONHASHSEED into os.environ; undo that after each test. The tests
+    state seeds exactly, so a BOOK_SEED_OFFSET in the caller's environment is removed."""
     monkeypatch.setenv("PYTHONHASHSEED", os.environ.get("PYTHONHASHSEED", "0"))
+    monkeypatch.delenv("BOOK_SEED_OFFSET", raising=False)
 
 
 def draws(seed: int, frameworks=()) -> tuple[np.ndarray, list[float], np.ndarray]:
@@ -162,3 +171,109 @@ def test_bad_seed_is_rejected_naming_seed(seed, error):
 def test_bad_frameworks_are_rejected_naming_frameworks(frameworks, error):
     with pytest.raises(error, match="frameworks"):
         set_seed(0, frameworks=frameworks)
+
+
+# --- the notebook's seed, derived seeds and BOOK_SEED_OFFSET ------------------------------
+
+
+@pytest.fixture
+def offset(monkeypatch):
+    """Set BOOK_SEED_OFFSET for one test: ``offset(3)``."""
+    monkeypatch.delenv("BOOK_SEED_OFFSET", raising=False)
+    return lambda value: monkeypatch.setenv("BOOK_SEED_OFFSET", str(value))
+
+
+def test_without_offset_set_seed_uses_the_seed_itself(offset):
+    np.testing.assert_array_equal(
+        set_seed(5, frameworks=()).random(3), np.random.default_rng(5).random(3)
+    )
+    assert seed_offset() == 0
+
+
+def test_offset_shifts_the_seed_of_set_seed(offset):
+    offset(3)
+    np.testing.assert_array_equal(
+        set_seed(5, frameworks=()).random(3), np.random.default_rng(8).random(3)
+    )
+    assert random.random() == random.Random(8).random()
+
+
+def test_derive_seed_counts_from_the_notebook_seed(offset):
+    set_seed(10, frameworks=())
+    assert [derive_seed(k) for k in range(3)] == [10, 11, 12]
+    assert derive_seed() == 10
+
+
+def test_derive_seed_includes_the_offset(offset):
+    offset(4)
+    set_seed(10, frameworks=())
+    assert derive_seed(2) == 16
+
+
+def test_an_empty_offset_counts_as_zero(offset):
+    offset("")
+    assert seed_offset() == 0
+
+
+def test_numpy_rng_is_seeded_with_the_derived_seed(offset):
+    offset(1)
+    set_seed(0, frameworks=())
+    np.testing.assert_array_equal(numpy_rng(2).random(3), np.random.default_rng(3).random(3))
+
+
+def test_torch_generator_is_seeded_with_the_derived_seed(offset):
+    torch = pytest.importorskip("torch")
+    offset(2)
+    set_seed(0, frameworks=())
+    expected = torch.rand(3, generator=torch.Generator().manual_seed(3))
+    assert torch.equal(torch.rand(3, generator=torch_generator(1)), expected)
+
+
+def test_reseed_seeds_everything_with_the_derived_seed_and_keeps_the_notebook_seed(offset):
+    torch = pytest.importorskip("torch")
+    set_seed(7, frameworks=())
+    assert reseed(2, frameworks=("torch",)) == 9
+    first = (random.random(), np.random.rand(), torch.rand(1))  # noqa: NPY002
+    set_seed(9)
+    second = (random.random(), np.random.rand(), torch.rand(1))  # noqa: NPY002
+    assert first[:2] == second[:2] and torch.equal(first[2], second[2])
+    set_seed(7, frameworks=())
+    reseed(2, frameworks=())
+    assert derive_seed() == 7
+
+
+def test_load_digits_split_follows_the_notebook_seed(offset):
+    pytest.importorskip("sklearn")
+    from helpers.data import load_digits
+
+    set_seed(0, frameworks=())
+    first = load_digits().y_test
+    assert np.array_equal(load_digits(seed=0).y_test, first)
+    offset(1)
+    set_seed(0, frameworks=())
+    assert not np.array_equal(load_digits().y_test, first)
+    assert np.array_equal(load_digits().y_test, load_digits(seed=1).y_test)
+
+
+@pytest.mark.parametrize("value", ["-1", "two", "1.5"])
+def test_bad_offset_is_rejected_naming_the_variable(offset, value):
+    offset(value)
+    with pytest.raises(ValueError, match="BOOK_SEED_OFFSET"):
+        set_seed(0, frameworks=())
+
+
+def test_seed_plus_offset_past_the_range_is_rejected(offset):
+    offset(1)
+    with pytest.raises(ValueError, match="BOOK_SEED_OFFSET"):
+        set_seed(2**32 - 1, frameworks=())
+
+
+@pytest.mark.parametrize(("k", "error"), [(-1, ValueError), (1.0, TypeError), ("1", TypeError)])
+def test_bad_k_is_rejected_naming_k(k, error):
+    with pytest.raises(error, match="k"):
+        derive_seed(k)
+
+
+def test_bad_frameworks_in_reseed_are_rejected_naming_frameworks():
+    with pytest.raises(TypeError, match="frameworks"):
+        reseed(0, frameworks="torch")

@@ -76,6 +76,8 @@ PROSE_JS = """() => {
   a.querySelectorAll('pre, mjx-container, script, style, .cell_output').forEach(e => e.remove());
   return a.innerText;
 }"""
+# myst-nb renders a cell's error output (a traceback) in this class.
+TRACEBACK = ".cell_output .traceback, .cell_output .output.error"
 RAW_TEX = re.compile(r"\$\$|\\\(|\\\[|\\(frac|mathbf|sum|begin|alpha|nabla|hat)\b|\$[^$\n]{1,80}\$")
 
 
@@ -90,6 +92,8 @@ def test_page_loads_offline_with_math_rendered_and_every_image(browser, relpath)
     assert not broken, f"images that did not load: {broken}"
     assert not page.remote, f"the page reached for the network: {page.remote[:5]}"
     assert not page.errors, f"JavaScript errors: {page.errors}"
+    tracebacks = page.page.locator(TRACEBACK).all_inner_texts()
+    assert not tracebacks, f"a cell failed when the book was built: {tracebacks[0][-400:]}"
 
 
 def test_math_is_rendered_offline(browser):
