@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from helpers.seed import derive_seed
 from helpers._validate import as_rng, check_array, check_choice, check_float, check_int
+from helpers.seed import derive_seed
 
 Rng = np.random.Generator | int
 Pair = tuple[np.ndarray, np.ndarray]
