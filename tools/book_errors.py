@@ -20,6 +20,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "_build" / "html" / "reports"
 CELL = re.compile(r"-{18}\n(.*?)\n-{18}", re.S)
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 ERROR = re.compile(r"^(\w+(?:Error|Exception|Interrupt|Exit)\b.*)$", re.M)
 
 
@@ -38,17 +39,17 @@ def describe(log_path: Path, root: Path = ROOT, reports: Path = REPORTS) -> str:
     """One line naming the notebook of ``log_path``, the failing cell and the error."""
     page = log_path.relative_to(reports).as_posix().removesuffix(".err.log")
     notebook = root / f"{page}.ipynb"
-    log = log_path.read_text(encoding="utf-8", errors="replace")
+    log = ANSI.sub("", log_path.read_text(encoding="utf-8", errors="replace"))
     errors = ERROR.findall(log)
     error = errors[-1].strip()[:200] if errors else "see the log"
     cell = failed_cell(notebook, log)
     return f"make book: {page}.ipynb failed at cell {cell}: {error} (log: {log_path})"
 
 
-def main() -> int:
-    logs = sorted(REPORTS.rglob("*.err.log")) if REPORTS.exists() else []
+def main(reports: Path = REPORTS, root: Path = ROOT) -> int:
+    logs = sorted(reports.rglob("*.err.log")) if reports.exists() else []
     for log in logs:
-        print(describe(log))
+        print(describe(log, root, reports))
     return 1 if logs else 0
 
 
