@@ -42,6 +42,9 @@ def glue(name: str, value: Any) -> None:
     from IPython.core.formatters import format_display_data
     from IPython.display import display
 
+    if hasattr(value, "item") and getattr(value, "shape", None) == ():
+        value = value.item()  # a NumPy scalar: its repr, np.float64(...), is no number
+
     bundle, metadata = format_display_data(value)
     metadata["scrapbook"] = {"name": name, "mime_prefix": PREFIX}
     display({PREFIX + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)

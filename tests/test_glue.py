@@ -35,3 +35,11 @@ def test_glue_emits_what_myst_nb_glue_emits(monkeypatch):
 def test_bad_name_is_rejected_naming_name(name, error):
     with pytest.raises(error, match="name"):
         glue(name, 1.0)
+
+
+def test_numpy_scalars_are_glued_as_plain_numbers(monkeypatch):
+    np = pytest.importorskip("numpy")
+    shown = captured(monkeypatch)
+    glue("x", np.float64(0.25))
+    glue("n", np.int64(3))
+    assert [b for b, _ in shown] == [{PREFIX + "text/plain": "0.25"}, {PREFIX + "text/plain": "3"}]
