@@ -48,12 +48,9 @@ ROBUST_ENV := env -u OMP_NUM_THREADS -u MKL_NUM_THREADS -u OPENBLAS_NUM_THREADS 
   -u TF_NUM_INTRAOP_THREADS -u TF_NUM_INTEROP_THREADS -u TF_ENABLE_ONEDNN_OPTS \
   BOOK_SEED_OFFSET=$(OFFSET)
 
-# Notebooks not yet reworked for other seeds (tests/robust_pending.txt) are left out.
-PENDING := $(shell grep -v '^\#' tests/robust_pending.txt 2>/dev/null)
-
 test-robust: venv
 	$(ROBUST_ENV) $(PYTHON) -m pytest --nbval-lax --nbval-current-env \
-	  --nbval-cell-timeout=300 $(addprefix --ignore=,$(PENDING)) chapters
+	  --nbval-cell-timeout=300 chapters
 
 unit: venv
 	$(PYTHON) -m pytest --ignore=tests/browser tests

@@ -153,14 +153,6 @@ def test_every_seed_derives_from_the_setup_cell(path):
     assert not found, f"seeds not derived through helpers.seed: {found}"
 
 
-def test_robust_pending_list_names_existing_notebooks():
-    lines = (ROOT / "tests" / "robust_pending.txt").read_text(encoding="utf-8").splitlines()
-    pending = [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
-    missing = [p for p in pending if not (ROOT / p).exists()]
-    assert not missing, f"tests/robust_pending.txt names notebooks that do not exist: {missing}"
-    assert len(pending) == len(set(pending)), "a notebook is listed twice"
-
-
 def test_literal_seed_lint_catches_each_form():
     bad = [
         "torch.manual_seed(0)",
