@@ -6,11 +6,25 @@
 - When the build executes a notebook itself, nbclient stores the widgets' state and
   myst-nb embeds it in the page. The book loads no widget manager (its sliders are the
   kernel-free HTML of helpers.widgets), so that state is dead weight: drop it.
+- pydata-sphinx-theme 0.17 renders a header of its own, with a second pair of sidebar
+  toggles, which sphinx-book-theme hides. Both themes' scripts bind the *first*
+  ``.primary-toggle`` and ``.secondary-toggle`` in the page, the hidden ones, so the
+  visible menu buttons did nothing (pydata/pydata-sphinx-theme#2451,
+  executablebooks/sphinx-book-theme#1000). With no navbar items the theme renders no
+  such header; the article header keeps its toggles and search button.
+- Without JavaScript the equations show as TeX source and the sliders stay on their
+  first figure: a ``<noscript>`` line at the top of every page says so.
 """
 
 from __future__ import annotations
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+NOSCRIPT = (
+    '<noscript><p class="noscript-note" style="border: 2px solid #c0392b; '
+    'padding: 0.5em 1em"><strong>This page needs JavaScript</strong> '
+    "for its equations, which otherwise show as TeX source, and for its sliders, "
+    "which otherwise stay on their first figure.</p></noscript>\n"
+)
 
 
 def clean_scripts(app, pagename, templatename, context, doctree) -> None:
@@ -25,6 +39,22 @@ def clean_scripts(app, pagename, templatename, context, doctree) -> None:
     context["script_files"] = unique
 
 
+def noscript_note(app, pagename, templatename, context, doctree) -> None:
+    if "body" in context:
+        context["body"] = NOSCRIPT + context["body"]
+
+
+NAVBAR_OPTIONS = ("navbar_start", "navbar_center", "navbar_end", "navbar_persistent")
+
+
+def no_theme_header(app, config) -> None:
+    options = dict(config.html_theme_options or {})
+    options.update(dict.fromkeys(NAVBAR_OPTIONS, []))
+    config.html_theme_options = options
+
+
 def setup(app):
+    app.connect("config-inited", no_theme_header)
     app.connect("html-page-context", clean_scripts, priority=900)
+    app.connect("html-page-context", noscript_note)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -47,8 +47,8 @@ def browser():
 class Page:
     """A page opened offline, recording JS errors and any request that leaves the disk."""
 
-    def __init__(self, browser, relpath: str):
-        self.page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    def __init__(self, browser, relpath: str, size: tuple[int, int] = (1300, 1000)):
+        self.page = browser.new_page(viewport={"width": size[0], "height": size[1]})
         self.errors: list[str] = []
         self.remote: list[str] = []
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
@@ -172,3 +172,87 @@ def test_no_page_weighs_more_than_3_mb():
     heaviest = sorted(weights.items(), key=lambda kv: -kv[1])[:3]
     print("heaviest pages:", [(str(p), f"{w / 1e6:.2f} MB") for p, w in heaviest])
     assert heaviest[0][1] < 3e6, f"{heaviest[0][0]} weighs {heaviest[0][1] / 1e6:.1f} MB"
+
+
+# Reader's screens: a phone, where both sidebars are drawers behind the header's menu
+# buttons, and a desktop, where both are shown beside the text.
+PHONE, DESKTOP = (390, 844), (1280, 900)
+SIZES = pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+NEXT_CHAPTER = "losses.html"  # a chapter linked from the chapter list of GD_PAGE
+
+
+def test_each_menu_button_is_on_the_page_once():
+    """The themes' scripts bind the first match of each: a hidden copy breaks the menus."""
+    html = (HTML / GD_PAGE).read_text(encoding="utf-8")
+    for toggle in ("primary-toggle", "secondary-toggle"):
+        count = len(re.findall(rf'<button[^>]*class="[^"]*\b{toggle}\b', html))
+        assert count == 1, f"{count} buttons .{toggle} on the page (see _ext/book_html.py)"
+
+
+@SIZES
+def test_the_chapter_list_opens_and_its_links_work(browser, size):
+    from playwright.sync_api import expect
+
+    page = Page(browser, GD_PAGE, size)
+    pg = page.page
+    toggle = pg.locator(".primary-toggle")
+    assert toggle.is_visible(), "no visible button for the chapter list"
+    if size == PHONE:
+        nav = pg.locator("#pst-primary-sidebar-modal")
+        assert not nav.is_visible()
+        toggle.click()
+        expect(nav, "the menu button did not open the chapter list").to_be_visible()
+        assert nav.evaluate("d => d.open")
+    else:
+        nav = pg.locator("#pst-primary-sidebar")
+        assert nav.is_visible(), "on a desktop the chapter list is shown beside the text"
+        toggle.click()  # the button hides the list to widen the text, and brings it back
+        expect(nav, "the menu button did not hide the chapter list").to_be_hidden()
+        toggle.click()
+        expect(nav, "the menu button did not bring the list back").to_be_visible()
+    pg.screenshot(path=str(SHOTS / f"chapter_list_{size[0]}px.png"))
+    nav.locator(f"a[href$='{NEXT_CHAPTER}']").first.click()
+    pg.wait_for_load_state("load")
+    assert pg.url.endswith(NEXT_CHAPTER), f"the link led to {pg.url}"
+    assert not page.errors, f"JavaScript errors: {page.errors}"
+
+
+@SIZES
+def test_the_page_contents_open_and_their_links_work(browser, size):
+    from playwright.sync_api import expect
+
+    page = Page(browser, GD_PAGE, size)
+    pg = page.page
+    if size == PHONE:
+        toggle = pg.locator(".secondary-toggle")
+        assert toggle.is_visible(), "no visible button for the page contents"
+        toc = pg.locator("#pst-secondary-sidebar-modal")
+        toggle.click()
+        expect(toc, "the button did not open the page contents").to_be_visible()
+        assert toc.evaluate("d => d.open")
+    else:
+        toc = pg.locator("#pst-secondary-sidebar")
+        assert toc.is_visible(), "on a desktop the page contents are shown beside the text"
+    pg.screenshot(path=str(SHOTS / f"page_contents_{size[0]}px.png"))
+    link = toc.locator("a.nav-link[href^='#']").nth(1)
+    anchor = link.get_attribute("href")
+    link.click()
+    pg.wait_for_timeout(300)
+    assert pg.url.endswith(anchor), f"the link to {anchor} led to {pg.url}"
+    assert pg.locator(anchor).first.is_visible()
+    assert not page.errors, f"JavaScript errors: {page.errors}"
+
+
+def test_without_javascript_the_page_says_what_it_needs(browser):
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1280, "height": 900}
+    )
+    pg = context.new_page()
+    pg.goto((HTML / GD_PAGE).as_uri())
+    note = pg.locator(".noscript-note")
+    assert note.is_visible(), "no word to the reader that math and sliders need JavaScript"
+    assert "JavaScript" in note.inner_text()
+    pg.screenshot(path=str(SHOTS / "gradient_descent_no_javascript.png"))
+    context.close()
+    with_js = Page(browser, GD_PAGE)
+    assert not with_js.page.locator(".noscript-note").is_visible()
