@@ -256,3 +256,17 @@ def test_without_javascript_the_page_says_what_it_needs(browser):
     context.close()
     with_js = Page(browser, GD_PAGE)
     assert not with_js.page.locator(".noscript-note").is_visible()
+
+
+def test_equations_are_numbered_per_chapter():
+    """(6.1), (6.2), ... in chapter 6: numbers restart in every chapter (numbered toc)."""
+    numbered = 0
+    for relpath in PAGES:
+        html = (HTML / relpath).read_text(encoding="utf-8")
+        assert not re.findall(r'class="eqno">\(\d+\)', html), f"{relpath}: book-wide numbers"
+        found = [tuple(map(int, m)) for m in re.findall(r'class="eqno">\((\d+)\.(\d+)\)', html)]
+        if found:
+            numbered += 1
+            assert {c for c, _ in found} == {found[0][0]}, f"{relpath}: several chapters"
+            assert [k for _, k in found] == list(range(1, len(found) + 1)), relpath
+    assert numbered > 20, f"only {numbered} pages with numbered equations"
