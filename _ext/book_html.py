@@ -14,9 +14,18 @@
   such header; the article header keeps its toggles and search button.
 - Without JavaScript the equations show as TeX source and the sliders stay on their
   first figure: a ``<noscript>`` line at the top of every page says so.
+- While ``repository.url`` in ``_config.yml`` is still the placeholder, every launch,
+  repository and issues button points at a repository that does not exist: the build
+  says so at its start (as a notice, so that ``-W`` builds still pass).
 """
 
 from __future__ import annotations
+
+from sphinx.util import logging
+from sphinx.util.console import bold, red
+
+logger = logging.getLogger(__name__)
+PLACEHOLDER_REPOSITORY = "https://github.com/pydl-book/pydl-book"
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 NOSCRIPT = (
@@ -53,8 +62,29 @@ def no_theme_header(app, config) -> None:
     config.html_theme_options = options
 
 
+def placeholder_notice(repository_url: str) -> str | None:
+    """What the build prints while ``repository_url`` is the placeholder, else None."""
+    if not isinstance(repository_url, str):
+        raise TypeError(f"repository_url must be a str, not {type(repository_url).__name__}")
+    if repository_url.rstrip("/") != PLACEHOLDER_REPOSITORY:
+        return None
+    return (
+        f"repository.url in _config.yml is still the placeholder {PLACEHOLDER_REPOSITORY}: "
+        "the Colab, Binder, repository and issues buttons and every notebook's Colab cell "
+        "point at a repository that does not exist. Set it to the book's repository (one "
+        "line) and run `python tools/colab_cell.py` (README: Publish the book)."
+    )
+
+
+def warn_placeholder(app) -> None:
+    notice = placeholder_notice(app.config.html_theme_options.get("repository_url", ""))
+    if notice:
+        logger.info(bold(red(f"NOTICE: {notice}")))
+
+
 def setup(app):
     app.connect("config-inited", no_theme_header)
+    app.connect("builder-inited", warn_placeholder)
     app.connect("html-page-context", clean_scripts, priority=900)
     app.connect("html-page-context", noscript_note)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
