@@ -401,3 +401,47 @@ def test_every_glossary_term_is_used_somewhere():
     prose = " ".join(page_prose(f) for f in toc_files() if f not in ("glossary", "references"))
     unused = [t for t in glossary_terms() if not re.search(re.escape(t), prose, re.I)]
     assert not unused, f"glossary terms no page uses: {unused}"
+
+
+EQUATION_LABEL = re.compile(r"^\$\$ \(([\w-]+)\)\s*$|^:label: ([\w-]+)\s*$", re.M)
+
+
+def shown_strings(source: str) -> list[str]:
+    """String literals in code that reach the reader (prints, legends, titles): all of
+    them but docstrings. Comments are not strings, so they are not included."""
+    tree = ast.parse(source)
+    docstrings = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+            if isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+                docstrings.add(id(body[0].value))
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        if id(node) not in docstrings
+    ]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=nb_id)
+def test_no_equation_label_is_shown_to_the_reader(path):
+    """The prose calls equations by number; a label such as (gan-dstar) printed in an
+    output or a figure legend means nothing to the reader."""
+    nb = nbformat.read(path, as_version=4)
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    labels = {a or b for a, b in EQUATION_LABEL.findall(markdown)}
+    shown = [
+        s
+        for c in nb.cells[1:]
+        if c.cell_type == "code"
+        for s in shown_strings(c.source)
+        if any(f"({label})" in s for label in labels)
+    ]
+    assert not shown, f"equation labels in strings the reader sees: {shown}"
+
+
+def test_shown_strings_skip_docstrings_and_comments():
+    source = 'def f():\n    """(eq-a) doc"""\n    return 1  # (eq-b)\nprint(f"x (eq-c) {f()}")\n'
+    shown = " ".join(shown_strings(source))
+    assert "(eq-c)" in shown and "(eq-a)" not in shown and "(eq-b)" not in shown
