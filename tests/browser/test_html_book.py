@@ -270,3 +270,16 @@ def test_equations_are_numbered_per_chapter():
             assert {c for c, _ in found} == {found[0][0]}, f"{relpath}: several chapters"
             assert [k for _, k in found] == list(range(1, len(found) + 1)), relpath
     assert numbered > 20, f"only {numbered} pages with numbered equations"
+
+
+CODE_OVERFLOW_JS = """() => [...document.querySelectorAll('div.cell_input pre')]
+  .filter(p => p.offsetParent !== null && p.scrollWidth > p.clientWidth + 1)
+  .map(p => p.innerText.split('\\n').sort((a, b) => b.length - a.length)[0])"""
+
+
+@pytest.mark.parametrize("relpath", [p for p in PAGES if p.startswith("chapters/")])
+def test_code_cells_fit_the_column_on_a_desktop(browser, relpath):
+    """No horizontal scrollbar on code at 1280 px: 88-character lines fit (_static/book.css)."""
+    page = Page(browser, relpath, DESKTOP)
+    too_wide = page.page.evaluate(CODE_OVERFLOW_JS)
+    assert not too_wide, f"{len(too_wide)} code cells scroll sideways, e.g. {too_wide[0]!r}"
