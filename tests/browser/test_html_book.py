@@ -283,3 +283,18 @@ def test_code_cells_fit_the_column_on_a_desktop(browser, relpath):
     page = Page(browser, relpath, DESKTOP)
     too_wide = page.page.evaluate(CODE_OVERFLOW_JS)
     assert not too_wide, f"{len(too_wide)} code cells scroll sideways, e.g. {too_wide[0]!r}"
+
+
+WIDE_EQUATIONS_JS = """() => [...document.querySelectorAll('mjx-container[display="true"]')]
+  .filter(m => m.scrollWidth > m.clientWidth + 1)
+  .map(m => [getComputedStyle(m).overflowX, getComputedStyle(m).backgroundImage])"""
+
+
+@pytest.mark.parametrize("relpath", [GD_PAGE, "chapters/03_algorithms/optimizers.html"])
+def test_wide_equations_scroll_with_a_hint_on_a_phone(browser, relpath):
+    page = Page(browser, relpath, PHONE)
+    wide = page.page.evaluate(WIDE_EQUATIONS_JS)
+    assert wide, "no equation is wider than a phone here: the test checks nothing"
+    for overflow, background in wide:
+        assert overflow in ("auto", "scroll"), "a wide equation is cut off"
+        assert background.count("gradient(") == 4, "no scroll shadows (_static/book.css)"
