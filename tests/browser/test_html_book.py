@@ -189,21 +189,29 @@ def test_each_menu_button_is_on_the_page_once():
         assert count == 1, f"{count} buttons .{toggle} on the page (see _ext/book_html.py)"
 
 
+def open_drawer(pg, toggle: str, drawer: str):
+    """On a phone: click the header button `toggle`; the `<dialog>` `drawer` must open."""
+    from playwright.sync_api import expect
+
+    button, dialog = pg.locator(toggle), pg.locator(drawer)
+    assert button.is_visible(), f"no visible {toggle} button"
+    assert not dialog.is_visible()
+    button.click()
+    expect(dialog, f"{toggle} did not open {drawer}").to_be_visible()
+    assert dialog.evaluate("d => d.open")
+    return dialog
+
+
 @SIZES
 def test_the_chapter_list_opens_and_its_links_work(browser, size):
     from playwright.sync_api import expect
 
     page = Page(browser, GD_PAGE, size)
     pg = page.page
-    toggle = pg.locator(".primary-toggle")
-    assert toggle.is_visible(), "no visible button for the chapter list"
     if size == PHONE:
-        nav = pg.locator("#pst-primary-sidebar-modal")
-        assert not nav.is_visible()
-        toggle.click()
-        expect(nav, "the menu button did not open the chapter list").to_be_visible()
-        assert nav.evaluate("d => d.open")
+        nav = open_drawer(pg, ".primary-toggle", "#pst-primary-sidebar-modal")
     else:
+        toggle = pg.locator(".primary-toggle")
         nav = pg.locator("#pst-primary-sidebar")
         assert nav.is_visible(), "on a desktop the chapter list is shown beside the text"
         toggle.click()  # the button hides the list to widen the text, and brings it back
@@ -219,17 +227,10 @@ def test_the_chapter_list_opens_and_its_links_work(browser, size):
 
 @SIZES
 def test_the_page_contents_open_and_their_links_work(browser, size):
-    from playwright.sync_api import expect
-
     page = Page(browser, GD_PAGE, size)
     pg = page.page
     if size == PHONE:
-        toggle = pg.locator(".secondary-toggle")
-        assert toggle.is_visible(), "no visible button for the page contents"
-        toc = pg.locator("#pst-secondary-sidebar-modal")
-        toggle.click()
-        expect(toc, "the button did not open the page contents").to_be_visible()
-        assert toc.evaluate("d => d.open")
+        toc = open_drawer(pg, ".secondary-toggle", "#pst-secondary-sidebar-modal")
     else:
         toc = pg.locator("#pst-secondary-sidebar")
         assert toc.is_visible(), "on a desktop the page contents are shown beside the text"
