@@ -195,7 +195,7 @@ def plot_image_grid(
             str(label),
             ha="center",
             va="top",
-            fontsize=8,
+            fontsize=9,
         )
     return ax
 

@@ -10,6 +10,9 @@ MIME bundle with two representations of the same explorer:
 - ``text/html``: a self-contained ``<input type="range">`` over figures precomputed for
   each value in ``lrs``, labelled with the value. It needs no kernel, no network and no
   widget manager, so it works in the static HTML book, whose build prefers ``text/html``.
+
+``explorers()`` lists the explorers made in this process, oldest first; the notebook tests
+(tests/plugin_live_explorers.py) move each one's live slider through it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ import base64
 import hashlib
 import html
 import io
+import itertools
 import json
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -47,20 +52,31 @@ def _render_png(
 
 
 def static_slider_html(
-    frames: Sequence[bytes], values: Sequence[float], *, index: int, label: str, fmt: str = "{:.3g}"
+    frames: Sequence[bytes],
+    values: Sequence[float],
+    *,
+    index: int,
+    label: str,
+    fmt: str = "{:.3g}",
+    dpi: int = 90,
 ) -> str:
     """An HTML slider over PNG ``frames``, one per value in ``values``; no kernel needed.
 
     The element ids derive from the frames' content, so the same figures give the same HTML.
+    ``dpi`` is the frames' resolution: on a phone the book draws a frame at no less than
+    72/dpi of its pixel size (``--min-scale``, _static/book.css), so a 9 pt label stays
+    9 CSS px high.
     """
     if len(frames) != len(values) or not frames:
         raise ValueError("frames and values must be non-empty and of the same length")
     index = check_int("index", index, low=0, high=len(frames) - 1)
+    min_scale = 72 / check_int("dpi", dpi, low=30, high=300)
     uid = "lrx-" + hashlib.sha1(b"".join(frames) + label.encode()).hexdigest()[:12]
     texts = [f"{label} = {fmt.format(v)}" for v in values]
     imgs = "\n".join(
         f'<img class="lrx-frame" alt="{html.escape(t)}" data-label="{html.escape(t)}" '
-        f'style="max-width:100%;display:{"block" if i == index else "none"}" '
+        f'style="max-width:100%;--min-scale:{min_scale:.3g};'
+        f'display:{"block" if i == index else "none"}" '
         f'src="data:image/png;base64,{base64.b64encode(f).decode()}">'
         for i, (f, t) in enumerate(zip(frames, texts, strict=True))
     )
@@ -71,7 +87,9 @@ def static_slider_html(
  aria-label="{html.escape(label)}" style="flex:1;min-width:12em;max-width:28em">
 <output for="{uid}-range" style="font-family:monospace">{html.escape(texts[index])}</output>
 </div>
+<div class="lrx-frames">
 {imgs}
+</div>
 <div style="font-size:0.8em;opacity:0.7">Precomputed for {len(frames)} values.
 Run the notebook for a live slider over any value.</div>
 </div>
@@ -120,6 +138,7 @@ class LearningRateExplorer:
         from ipywidgets import VBox
 
         self.widget = VBox([self.slider, self.output])
+        _registry[next(_serial)] = self  # last, so an explorer that failed to build is not listed
 
     def update(self, lr: float) -> None:
         """Re-run training at ``lr`` and replace the figure in place (the live path)."""
@@ -132,7 +151,9 @@ class LearningRateExplorer:
 
     def static_html(self) -> str:
         """The kernel-free slider over the precomputed frames."""
-        return static_slider_html(self.frames, self.lrs, index=self.index, label=self.label)
+        return static_slider_html(
+            self.frames, self.lrs, index=self.index, label=self.label, dpi=self._render["dpi"]
+        )
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         return {
@@ -140,6 +161,31 @@ class LearningRateExplorer:
             "text/html": self.static_html(),
             WIDGET_MIME: {"version_major": 2, "version_minor": 0, "model_id": self.widget.model_id},
         }
+
+
+# Every explorer made in this process, by serial number: a dict keeps insertion order, so
+# its values come oldest first. Weak values: see explorers().
+_serial = itertools.count()
+_registry: weakref.WeakValueDictionary[int, LearningRateExplorer] = weakref.WeakValueDictionary()
+
+
+def explorers() -> list[LearningRateExplorer]:
+    """The learning-rate explorers made in this process and still alive, oldest first.
+
+    Returns a new list; changing it changes nothing here. Every explorer is listed once
+    its figures are precomputed and its widgets built (one whose ``run`` or ``draw``
+    raised while building is not).
+
+    The registry holds weak references, so it keeps no explorer, and its precomputed
+    frames, alive by itself: an explorer is listed exactly as long as something else
+    holds it (a notebook variable, IPython's ``Out`` history, or its own slider, which
+    ipywidgets keeps until the widget is closed). A weak reference dies only when its
+    explorer is collected, so this lists what scanning ``gc.get_objects()`` would find,
+    without the scan. The notebook tests call it after a notebook's last cell, while the
+    notebook's variables still hold its explorers; a registry holding them strongly would
+    serve them as well, but would keep every explorer of a long session alive.
+    """
+    return list(_registry.values())
 
 
 def lr_explorer(

@@ -98,6 +98,35 @@ def test_notebook_has_one_title_a_summary_and_exercises(path):
     assert headings.index("## Summary") < headings.index("## Exercises")
 
 
+SOLUTION_PROMPT = "Show solution"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=nb_id)
+def test_solution_cells_are_folded_in_every_front_end(path):
+    """The book folds a solution behind its button (myst-nb's prompt on a hide-input
+    cell); JupyterLab folds it with ``jupyter.source_hidden``, Colab with ``cellView:
+    form`` ("Show code"). A learner meets the exercise before its answer everywhere."""
+    nb = nbformat.read(path, as_version=4)
+    unfolded = []
+    for k, c in enumerate(nb.cells):
+        md = c.metadata
+        if md.get("mystnb", {}).get("code_prompt_show") != SOLUTION_PROMPT:
+            continue
+        folded = (
+            "hide-input" in md.get("tags", [])
+            and md.get("jupyter", {}).get("source_hidden") is True
+            and md.get("cellView") == "form"
+        )
+        # a folded cell still shows its first line (JupyterLab): it must not give the answer
+        first = c.source.split("\n", 1)[0]
+        if not folded or not re.fullmatch(r"# Solution( to exercise \d+)?", first):
+            unfolded.append(k)
+    assert not unfolded, (
+        f"solution cells {unfolded} are not folded in every front end, or their first line "
+        "is more than '# Solution'"
+    )
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=nb_id)
 def test_notebook_starts_with_the_hidden_colab_cell(path):
     nb = nbformat.read(path, as_version=4)
@@ -445,3 +474,4 @@ def test_shown_strings_skip_docstrings_and_comments():
     source = 'def f():\n    """(eq-a) doc"""\n    return 1  # (eq-b)\nprint(f"x (eq-c) {f()}")\n'
     shown = " ".join(shown_strings(source))
     assert "(eq-c)" in shown and "(eq-a)" not in shown and "(eq-b)" not in shown
+

@@ -58,6 +58,12 @@ def test_report_table_has_a_row_a_notebook_and_marks_failures():
     assert "Total 4 s" in table and "largest peak memory 700 MB" in table
     assert "| a/x | 3.0 | 700 | acc \\| 0.9 |" in table
     assert "| a/y | 1.0 | – | **FAILED**: AssertionError: too low |" in table
+    assert "Every notebook within the 30 s budget" in table
+    short = report.markdown(rows, "2026-01-01", checks=False)
+    assert "| a/x | 3.0 | 700 |\n" in short and "acc" not in short
+    assert "| a/y | 1.0 | – | **FAILED**: AssertionError: too low |" in short
+    rows[0]["seconds"] = 31.0
+    assert "Over the 30 s budget: a/x." in report.markdown(rows, "2026-01-01", checks=False)
 
 
 def test_report_replaces_only_the_marked_part_of_the_readme(tmp_path):

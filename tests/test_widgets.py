@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import gc
 import re
 import warnings
+import weakref
 from html.parser import HTMLParser
 
 import matplotlib
@@ -19,7 +21,12 @@ pytest.importorskip("ipywidgets")
 
 import ipywidgets  # noqa: E402
 
-from helpers.widgets import WIDGET_MIME, lr_explorer, static_slider_html  # noqa: E402
+from helpers.widgets import (  # noqa: E402
+    WIDGET_MIME,
+    explorers,
+    lr_explorer,
+    static_slider_html,
+)
 
 PNG = b"\x89PNG\r\n\x1a\n"
 LRS = [0.01, 0.0316228, 0.1, 0.316228, 1.0]  # log-spaced; shown as 0.01, 0.0316, 0.1, 0.316, 1
@@ -259,6 +266,50 @@ def test_a_value_between_lrs_is_rendered_live_at_that_value(between):
     assert decode(output) not in between.frames  # drawn at 0.4, not at the nearest 1
 
 
+# --- the registry of explorers ------------------------------------------------------------
+
+
+def test_explorers_lists_the_explorers_made_oldest_first():
+    made = [explore(lrs=DECADES, value=v) for v in (1.0, 0.01, 0.1)]  # not in order of value
+    listed = explorers()
+    assert [id(e) for e in listed[-3:]] == [id(e) for e in made]
+    assert len({id(e) for e in listed}) == len(listed)  # each one once
+
+
+def test_explorers_returns_a_new_list_each_time():
+    explorer = explore(lrs=DECADES)
+    listed = explorers()
+    listed.clear()
+    assert explorers() is not listed
+    assert explorers()[-1] is explorer
+
+
+def test_an_explorer_whose_run_fails_while_precomputing_is_not_listed():
+    def run_failing_at_the_last_value(lr):
+        if lr == DECADES[-1]:
+            raise FloatingPointError("diverged")
+        return run(lr)
+
+    before = explorers()
+    with pytest.raises(FloatingPointError) as failed:  # its traceback holds the half-built one
+        lr_explorer(run_failing_at_the_last_value, draw, DECADES, **SMALL)
+    assert failed.traceback  # still alive here
+    assert [id(e) for e in explorers()] == [id(e) for e in before]
+
+
+def test_explorers_holds_no_explorer_alive_by_itself():
+    gc.collect()
+    explorer = explore(lrs=DECADES)
+    n = len(explorers())
+    ref = weakref.ref(explorer)
+    for widget in (explorer.widget, explorer.slider, explorer.output):
+        widget.close()  # ipywidgets holds an open widget, and its slider holds the explorer
+    del explorer
+    gc.collect()
+    assert ref() is None
+    assert len(explorers()) == n - 1
+
+
 # --- log and linear sliders ---------------------------------------------------------------
 
 
@@ -341,3 +392,16 @@ def test_static_slider_html_needs_one_value_per_frame(frames, values):
 def test_static_slider_html_rejects_an_index_out_of_range_naming_index(index):
     with pytest.raises(ValueError, match="index"):
         static_slider_html([PNG, PNG], [0.1, 1.0], index=index, label="lr")
+
+
+@pytest.mark.parametrize(("dpi", "scale"), [(90, "0.8"), (72, "1"), (144, "0.5")])
+def test_static_slider_html_frames_say_how_small_a_phone_may_draw_them(dpi, scale):
+    """72/dpi of the pixel size keeps a 9 pt label 9 CSS px high (_static/book.css)."""
+    imgs = Tags(static_slider_html([PNG], [0.1], index=0, label="lr", dpi=dpi)).find("img")
+    assert f"--min-scale:{scale};" in imgs[0]["style"]
+
+
+@pytest.mark.parametrize(("dpi", "error"), [(10, ValueError), (90.5, TypeError)])
+def test_static_slider_html_rejects_a_bad_dpi_naming_it(dpi, error):
+    with pytest.raises(error, match="dpi"):
+        static_slider_html([PNG], [0.1], index=0, label="lr", dpi=dpi)

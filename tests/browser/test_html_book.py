@@ -299,3 +299,104 @@ def test_wide_equations_scroll_with_a_hint_on_a_phone(browser, relpath):
     for overflow, background in wide:
         assert overflow in ("auto", "scroll"), "a wide equation is cut off"
         assert background.count("gradient(") == 4, "no scroll shadows (_static/book.css)"
+
+
+# Figures on a phone and a desktop: the text a reader must read (tick labels, axis labels,
+# legends) drawn at least 9 CSS px high, no text but sub- and superscripts under 7 px.
+BODY_PX, SMALLEST_PX = 9.0, 7.0
+FIGURES_JS = """() => [...document.querySelectorAll('div.cell_output > img, img.lrx-frame')]
+  .filter(i => i.offsetParent !== null)
+  .map(i => ({src: i.getAttribute('src'), width: i.getBoundingClientRect().width,
+              natural: i.naturalWidth, box: i.parentElement.clientWidth,
+              overflow: getComputedStyle(i.parentElement).overflowX}))"""
+
+
+def svg_text_sizes(svg: Path) -> tuple[float, list[float], list[float]]:
+    """The figure's width in SVG units, its texts' sizes, and its scripts' sizes.
+
+    Matplotlib writes one ``<text>`` per label (``svg.fonttype: none``); mathtext sets
+    sub- and superscripts as smaller ``<tspan>``s inside it.
+    """
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(svg).getroot()
+    width = float(root.get("viewBox").split()[2])
+    texts, scripts = [], []
+    for text in root.iter("{http://www.w3.org/2000/svg}text"):
+        sizes = [
+            float(m)
+            for e in text.iter()
+            for m in re.findall(r"font-size:\s*([\d.]+)px", e.get("style", ""))
+        ]
+        if sizes:
+            texts.append(max(sizes))
+            scripts += [s for s in sizes if s < max(sizes)]
+    return width, texts, scripts
+
+
+def png_dpi(data_uri: str) -> float:
+    """The dots per inch matplotlib stored in a PNG's pHYs chunk."""
+    import base64
+    import struct
+
+    png = base64.b64decode(data_uri.split(",", 1)[1])
+    at = png.index(b"pHYs")
+    per_metre, _, unit = struct.unpack(">IIB", png[at + 4 : at + 13])
+    assert unit == 1, "pHYs not in pixels per metre"
+    return per_metre * 0.0254
+
+
+@SIZES
+@pytest.mark.parametrize("relpath", [p for p in PAGES if p.startswith("chapters/")])
+def test_figure_text_is_legible(browser, relpath, size):
+    """Rendered text heights: SVG font sizes, or the book style's for PNG frames."""
+    from helpers.plotting import BOOK_STYLE
+
+    page = Page(browser, relpath, size)
+    figures = page.page.evaluate(FIGURES_JS)
+    problems = []
+    for fig in figures:
+        src = fig["src"]
+        if src.endswith(".svg"):
+            width, texts, scripts = svg_text_sizes((HTML / relpath).parent / src)
+            if not texts:
+                continue
+            scale = fig["width"] / width  # CSS px per SVG unit (1 unit = 1 pt = 4/3 px)
+            body = max(set(texts), key=texts.count) * scale
+            smallest = min(texts) * scale
+        else:  # a slider frame: a PNG at its dpi, in the book style's tick size
+            pt = BOOK_STYLE["xtick.labelsize"]
+            scale = fig["width"] / fig["natural"]
+            body = smallest = pt * png_dpi(src) / 72 * scale
+        name = src[-24:]
+        if body < BODY_PX - 0.05:
+            problems.append(f"{name}: most of its text {body:.1f} px high")
+        if smallest < SMALLEST_PX - 0.05:
+            problems.append(f"{name}: text {smallest:.1f} px high")
+        if fig["width"] > fig["box"] + 1 and fig["overflow"] not in ("auto", "scroll"):
+            problems.append(f"{name}: wider than its box, which does not scroll")
+    assert not problems, f"at {size[0]} px: " + "; ".join(problems)
+
+
+def test_a_wide_figure_scrolls_on_a_phone_with_its_hidden_edge_faded(browser):
+    """A three-panel figure: shown at 3/4 size, its box scrolls; the fade follows."""
+    page = Page(browser, "chapters/02_concepts/losses.html", PHONE)
+    pg = page.page
+    box = (
+        pg.locator("div.cell_output:has(> img)")
+        .filter(has=pg.locator("img"))
+        .evaluate_all("bs => bs.filter(b => b.scrollWidth > b.clientWidth + 1).length")
+    )
+    assert box > 0, "no figure wider than a phone here: the test checks nothing"
+    wide = pg.locator("div.cell_output.hides-right").first.element_handle()
+    wide.scroll_into_view_if_needed()
+    pg.screenshot(path=str(SHOTS / "wide_figure_390px_start.png"))
+    assert "hides-left" not in wide.get_attribute("class")
+    wide.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
+    pg.wait_for_timeout(200)
+    classes = wide.get_attribute("class").split()
+    pg.screenshot(path=str(SHOTS / "wide_figure_390px_end.png"))
+    assert "hides-left" in classes and "hides-right" not in classes, classes
+    mask = wide.evaluate("b => getComputedStyle(b).maskImage")
+    assert "gradient(" in mask, "no fade at the hidden edge (_static/book.css)"
+    assert not page.errors, f"JavaScript errors: {page.errors}"
