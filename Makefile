@@ -42,7 +42,8 @@ test: venv
 # The robustness pass: every notebook again as a reader runs it, with every seed shifted
 # by OFFSET (BOOK_SEED_OFFSET, see helpers/seed.py): one notebook at a time, the
 # libraries' default thread counts, TensorFlow's oneDNN setting as the notebooks leave it.
-# Its outputs are not stored for the book (conftest.py stores offset-0 runs only).
+# Its outputs are not stored for the book (tests/plugin_store_outputs.py stores offset 0
+# only).
 OFFSET ?= 1
 ROBUST_ENV := env -u OMP_NUM_THREADS -u MKL_NUM_THREADS -u OPENBLAS_NUM_THREADS \
   -u TF_NUM_INTRAOP_THREADS -u TF_NUM_INTEROP_THREADS -u TF_ENABLE_ONEDNN_OPTS \

@@ -6,13 +6,16 @@ before CI tries it: each (notebook, seed offset, threads) run executes the noteb
 fresh kernel with ``BOOK_SEED_OFFSET`` set, **keeps going past failing cells**, and
 records every failing cell and what the checking cells printed::
 
-    python tools/sweep.py --offsets 0-9 --threads one default chapters/03_algorithms/cnn.ipynb
+    python tools/sweep.py --offsets 0-9 --threads one default --jobs 1 chapters/*/cnn.ipynb
     python tools/sweep.py --offsets 1-4              # every notebook in the toc
 
 ``--threads one`` gives each kernel one thread (as ``make test``); ``default`` leaves the
-libraries their defaults (as a reader has them). Results go to ``_build/sweep/`` as one
-JSON file per run plus ``summary.md``; ``--grep REGEX`` prints, per run, the check lines
-that match (e.g. ``--grep accuracy``) to read a bar's spread over seeds.
+libraries their defaults (as a reader has them). ``--threads`` takes several values, so
+an option must stand between it and the notebooks. Runs at the default threads want
+``--jobs 1``: two kernels each using every core slow each other down several times.
+Results go to ``_build/sweep/`` as one JSON file per run plus ``summary.md``;
+``--grep REGEX`` prints, per run, the check lines that match (e.g. ``--grep accuracy``)
+to read a bar's spread over seeds.
 """
 
 from __future__ import annotations
