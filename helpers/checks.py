@@ -8,6 +8,7 @@ Answers may be numbers, lists, NumPy arrays or torch/tf tensors (neither is impo
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -179,6 +180,50 @@ def check_in_range(value: object, low: float, high: float, *, name: str = "value
     if problem:
         raise AssertionError(f"✗ {name}: {problem}")
     print(f"✓ {name} = {v:g} is in the expected range [{low:g}, {high:g}]")
+
+
+class expect_error:  # noqa: N801 - used like a function: ``with expect_error(...)``
+    """A block that must raise ``error``: ``with expect_error(ValueError): ...``.
+
+    The block passes only if it raises ``error`` (an exception class or a tuple of
+    them) with a message matching the regular expression ``match``; the exception is
+    then swallowed, its type and first line printed (unless ``show=False``), and kept
+    as ``.error``. A block that raises nothing fails with an ``AssertionError``; one that
+    raises something else lets it through. It is the notebooks' form of
+    ``pytest.raises``: a claim that some code is refused, which can fail.
+    """
+
+    def __init__(self, error: type | tuple, *, match: str | None = None, show: bool = True):
+        errors = error if isinstance(error, tuple) else (error,)
+        if not errors or not all(
+            isinstance(e, type) and issubclass(e, BaseException) for e in errors
+        ):
+            raise TypeError(f"error must be an exception class or a tuple of them, got {error!r}")
+        if match is not None and not isinstance(match, str):
+            raise TypeError(f"match must be a str (a regular expression) or None, got {match!r}")
+        self.errors, self.match, self.show = errors, match, bool(show)
+        self.error: BaseException | None = None
+
+    def __enter__(self) -> expect_error:
+        return self
+
+    def __exit__(self, kind, value, traceback) -> bool:
+        names = " or ".join(e.__name__ for e in self.errors)
+        if value is None:
+            raise AssertionError(f"expected {names}, but nothing was raised")
+        if not isinstance(value, self.errors):
+            return False  # another error: let it through
+        message = str(value)
+        if self.match is not None and not re.search(self.match, message):
+            raise AssertionError(
+                f"{type(value).__name__} raised, but its message does not match "
+                f"{self.match!r}: {message[:300]!r}"
+            ) from value
+        self.error = value
+        if self.show:
+            first = message.strip().splitlines()[0] if message.strip() else ""
+            print(f"{type(value).__name__}: {first[:160]}")
+        return True
 
 
 def _check_point(grad_fn: Fn, f: Fn, x: np.ndarray, eps: float, tol: Tol, name: str) -> float:

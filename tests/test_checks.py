@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from helpers.checks import check_close, check_gradient, check_in_range, numerical_gradient
+from helpers.checks import (
+    check_close,
+    check_gradient,
+    check_in_range,
+    expect_error,
+    numerical_gradient,
+)
 
 E = np.arange(1.0, 7.0).reshape(2, 3)  # an expected (2, 3) answer with no zeros
 A = np.array([[3.0, 1.0, 0.0], [1.0, 2.0, 0.5], [0.0, 0.5, 1.0]])  # symmetric
@@ -387,3 +393,44 @@ def test_torch_tensors_are_accepted(capsys):
 def test_check_gradient_accepts_a_scalar_gradient_for_one_parameter(capsys):
     check_gradient(lambda w: 2 * w[0], lambda w: w[0] ** 2, np.array([[1.0], [-2.0]]))
     assert "✓" in capsys.readouterr().out
+
+
+# --- expect_error ---------------------------------------------------------------------------
+
+
+def test_expect_error_passes_swallows_and_prints_the_first_line(capsys):
+    with expect_error(ValueError) as caught:
+        raise ValueError("shapes (3,) and (4,) differ\nmore detail")
+    assert isinstance(caught.error, ValueError)
+    assert capsys.readouterr().out == "ValueError: shapes (3,) and (4,) differ\n"
+
+
+def test_expect_error_fails_when_nothing_is_raised():
+    with pytest.raises(AssertionError, match="expected ValueError or KeyError, but nothing"):
+        with expect_error((ValueError, KeyError)):
+            pass
+
+
+def test_expect_error_lets_another_error_through():
+    with pytest.raises(KeyError):
+        with expect_error(ValueError):
+            raise KeyError("k")
+
+
+def test_expect_error_checks_the_message_against_match(capsys):
+    with expect_error(RuntimeError, match=r"stride \d", show=False) as caught:
+        raise RuntimeError("padding='same' is not supported for stride 2")
+    assert caught.error is not None and capsys.readouterr().out == ""
+    with pytest.raises(AssertionError, match="does not match"):
+        with expect_error(RuntimeError, match="stride"):
+            raise RuntimeError("something else")
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "name"),
+    [((ValueError(),), {}, "error"), ((int,), {}, "error"), (((),), {}, "error"),
+     ((ValueError,), {"match": 3}, "match")],
+)  # fmt: skip
+def test_expect_error_rejects_bad_arguments_naming_them(args, kwargs, name):
+    with pytest.raises(TypeError, match=name):
+        expect_error(*args, **kwargs)
