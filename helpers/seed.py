@@ -61,6 +61,9 @@ def set_seed(seed: int = 0, frameworks: Iterable[str] = FRAMEWORKS) -> np.random
     -------
     numpy.random.Generator
         A fresh generator seeded with the notebook's seed; pass it on to the data generators.
+
+    It also sets ``TF_CPP_MIN_LOG_LEVEL=3`` (unless set) so that TensorFlow, imported after
+    it, does not print its C++ start-up logs.
     """
     global _notebook_seed
     seed = check_int("seed", seed, low=0, high=MAX_SEED)
@@ -69,6 +72,9 @@ def set_seed(seed: int = 0, frameworks: Iterable[str] = FRAMEWORKS) -> np.random
     if shifted > MAX_SEED:
         raise ValueError(f"seed + {OFFSET_VARIABLE} must be at most {MAX_SEED}, got {shifted}")
     _notebook_seed = shifted
+    # Quiet TensorFlow's C++ start-up logs wherever it is imported later in the notebook
+    # (it reads the variable once, at its first import): setup cells need no os.environ.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     _seed_everything(shifted, frameworks)
     return np.random.default_rng(shifted)
 

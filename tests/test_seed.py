@@ -277,3 +277,12 @@ def test_bad_k_is_rejected_naming_k(k, error):
 def test_bad_frameworks_in_reseed_are_rejected_naming_frameworks():
     with pytest.raises(TypeError, match="frameworks"):
         reseed(0, frameworks="torch")
+
+
+def test_set_seed_quiets_tensorflow_for_later_imports_unless_told_otherwise(monkeypatch):
+    monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
+    set_seed(0, frameworks=())
+    assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "3"
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "1")
+    set_seed(0, frameworks=())
+    assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "1", "a reader's own setting is kept"
