@@ -9,6 +9,8 @@ Modules (import what you need; importing this package has no side effects):
 - ``helpers.widgets``   learning-rate explorers: live in a kernel, precomputed in the HTML book
 - ``helpers.checks``    exercise checkers that say what is wrong with an answer
 - ``helpers.glue``      glue(name, value): a run's number, cited in the prose
+- ``helpers.training``  the training loops chapter 04_practice/training_workflow teaches:
+                        train_one_epoch, evaluate, fit, fit_keras, History
 """
 
-__all__ = ["checks", "data", "glue", "plotting", "seed", "widgets"]
+__all__ = ["checks", "data", "glue", "plotting", "seed", "training", "widgets"]

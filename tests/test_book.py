@@ -475,3 +475,55 @@ def test_shown_strings_skip_docstrings_and_comments():
     shown = " ".join(shown_strings(source))
     assert "(eq-c)" in shown and "(eq-a)" not in shown and "(eq-b)" not in shown
 
+
+# Teach once, import after: a helpers module that a chapter teaches holds exactly the code
+# that chapter writes out. Every public top-level function and class of the module must be
+# defined in one of the chapter's code cells, with the same source, docstring included.
+TAUGHT = {"helpers/training.py": "chapters/04_practice/training_workflow.ipynb"}
+
+
+def top_level_definitions(source: str) -> dict[str, str]:
+    """The source of each top-level ``def`` and ``class`` in ``source``, by name."""
+    lines = source.splitlines()
+    found = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            found[node.name] = "\n".join(lines[start - 1 : node.end_lineno])
+    return found
+
+
+def taught_mismatches(module_source: str, cells: list[str]) -> list[str]:
+    """Public definitions of the module that no cell defines identically."""
+    in_cells: dict[str, list[str]] = {}
+    for source in cells:
+        for name, code in top_level_definitions(source).items():
+            in_cells.setdefault(name, []).append(code)
+    wrong = []
+    for name, code in top_level_definitions(module_source).items():
+        if name.startswith("_"):
+            continue
+        if name not in in_cells:
+            wrong.append(f"{name}: not written out in the chapter")
+        elif code not in in_cells[name]:
+            wrong.append(f"{name}: the chapter's cell and the module differ")
+    return wrong
+
+
+@pytest.mark.parametrize(("module", "chapter"), TAUGHT.items())
+def test_taught_code_and_its_helper_module_agree(module, chapter):
+    nb = nbformat.read(ROOT / chapter, as_version=4)
+    cells = [c.source for c in nb.cells if c.cell_type == "code"]
+    wrong = taught_mismatches((ROOT / module).read_text(encoding="utf-8"), cells)
+    assert not wrong, f"{module} and {chapter} drifted apart: {wrong}"
+
+
+def test_taught_code_check_catches_a_changed_line_and_a_missing_definition():
+    module = 'def f(x):\n    """Double."""\n    return 2 * x\n\n\nclass C:\n    pass\n'
+    assert taught_mismatches(module, [module]) == []
+    assert taught_mismatches(module, ["import math\n" + module + "\nprint(f(1))\n"]) == []
+    changed = module.replace("2 * x", "x + x")
+    assert taught_mismatches(module, [changed]) == ["f: the chapter's cell and the module differ"]
+    assert taught_mismatches(module, ['def f(x):\n    """Double."""\n    return 2 * x\n']) == [
+        "C: not written out in the chapter"
+    ]
