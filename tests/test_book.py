@@ -527,3 +527,24 @@ def test_taught_code_check_catches_a_changed_line_and_a_missing_definition():
     assert taught_mismatches(module, ['def f(x):\n    """Double."""\n    return 2 * x\n']) == [
         "C: not written out in the chapter"
     ]
+
+
+THREADS_LINE = "torch.set_num_threads(1)  # small networks: one thread is faster than several"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=nb_id)
+def test_thread_settings_follow_the_one_policy(path):
+    """A notebook leaves thread counts to the libraries, except that one training small
+    PyTorch networks may pin PyTorch to one thread, with this line (CONTRIBUTING.md)."""
+    nb = nbformat.read(path, as_version=4)
+    odd = []
+    for c in nb.cells:
+        if c.cell_type != "code" or "set_num_threads" not in c.source:
+            continue
+        lines = c.source.splitlines()
+        for node in ast.walk(ast.parse(c.source)):
+            call = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            if call and node.func.attr == "set_num_threads":
+                if lines[node.lineno - 1].strip() != THREADS_LINE:
+                    odd.append(lines[node.lineno - 1].strip())
+    assert not odd, f"thread settings other than {THREADS_LINE!r}: {odd}"
