@@ -222,7 +222,8 @@ class expect_error:  # noqa: N801 - used like a function: ``with expect_error(..
         self.error = value
         if self.show:
             first = message.strip().splitlines()[0] if message.strip() else ""
-            print(f"{type(value).__name__}: {first[:160]}")
+            cut = first[:160] + ("…" if len(first) > 160 else "")
+            print(f"{type(value).__name__}: {cut}")
         return True
 
 

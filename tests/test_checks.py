@@ -403,6 +403,9 @@ def test_expect_error_passes_swallows_and_prints_the_first_line(capsys):
         raise ValueError("shapes (3,) and (4,) differ\nmore detail")
     assert isinstance(caught.error, ValueError)
     assert capsys.readouterr().out == "ValueError: shapes (3,) and (4,) differ\n"
+    with expect_error(ValueError):
+        raise ValueError("x" * 200)
+    assert capsys.readouterr().out == "ValueError: " + "x" * 160 + "…\n"
 
 
 def test_expect_error_fails_when_nothing_is_raised():
