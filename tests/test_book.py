@@ -132,7 +132,10 @@ def test_notebook_starts_with_the_hidden_colab_cell(path):
     nb = nbformat.read(path, as_version=4)
     first_code = next(c for c in nb.cells if c.cell_type == "code")
     assert first_code.source == colab_cell_source(), "run: python tools/colab_cell.py"
-    assert "remove-cell" in first_code.metadata.get("tags", [])
+    meta = first_code.metadata
+    assert "remove-cell" in meta.get("tags", [])
+    folded = meta.get("jupyter", {}).get("source_hidden") is True and meta.get("cellView") == "form"
+    assert folded, "the Colab cell is folded in JupyterLab and Colab: run tools/colab_cell.py"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=nb_id)

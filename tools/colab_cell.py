@@ -2,8 +2,9 @@
 
 The repository URL lives in one place, ``repository.url`` in ``_config.yml``. This module
 turns it into the first code cell of every chapter (tagged ``remove-cell``, so the HTML book
-hides it). ``tests/test_book.py`` checks that every notebook carries exactly this cell;
-``python tools/colab_cell.py`` rewrites the cell in every notebook after the URL changes.
+hides it; folded in JupyterLab and Colab). ``tests/test_book.py`` checks that every notebook
+carries exactly this cell; ``python tools/colab_cell.py`` rewrites the cell in every
+notebook after the URL changes.
 """
 
 from __future__ import annotations
@@ -41,6 +42,11 @@ def colab_cell_source() -> str:
     return TEMPLATE.format(url=url, branch=branch)
 
 
+# The cell's metadata: hidden in the book (remove-cell), folded in JupyterLab
+# (source_hidden) and in Colab (cellView form, "Show code"), where it still runs.
+METADATA = {"tags": ["remove-cell"], "jupyter": {"source_hidden": True}, "cellView": "form"}
+
+
 def sync(paths: list[Path]) -> list[Path]:
     """Rewrite the first code cell of each notebook in ``paths``; return the changed ones."""
     changed = []
@@ -48,8 +54,9 @@ def sync(paths: list[Path]) -> list[Path]:
     for path in paths:
         nb = nbformat.read(path, as_version=4)
         cell = next(c for c in nb.cells if c.cell_type == "code")
-        if cell.source != source:
-            cell.source = source
+        metadata = {**cell.metadata, **METADATA}
+        if cell.source != source or cell.metadata != metadata:
+            cell.source, cell.metadata = source, nbformat.from_dict(metadata)
             nbformat.write(nb, path)
             changed.append(path)
     return changed
