@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.test_html_book import ARGS, CHROMIUM, SHOTS
+from tests.test_book import SOLUTION_PROMPT
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTER = "chapters/02_concepts/gradient_descent.ipynb"
@@ -164,7 +165,7 @@ def test_solution_code_cells_open_folded(chapter):
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     solutions = [
         k == 0  # the Colab setup cell (tools/colab_cell.py) opens folded too
-        or c["metadata"].get("mystnb", {}).get("code_prompt_show") == "Show solution"
+        or c["metadata"].get("mystnb", {}).get("code_prompt_show") == SOLUTION_PROMPT
         for k, c in enumerate(code)
     ]
     assert sum(solutions) > 1, f"{CHAPTER} has no solution cell: the test checks nothing"
