@@ -11,6 +11,20 @@ Modules (import what you need; importing this package has no side effects):
 - ``helpers.glue``      glue(name, value): a run's number, cited in the prose
 - ``helpers.training``  the training loops chapter 04_practice/training_workflow teaches:
                         train_one_epoch, evaluate, fit, fit_keras, History
+- ``helpers.scratch``   the NumPy activations, stable losses and gradient descent of part 2
+- ``helpers.metrics``   accuracy and confusion_matrix
+- ``helpers.augment``   shift_images: one-pixel shifts for data augmentation
 """
 
-__all__ = ["checks", "data", "glue", "plotting", "seed", "training", "widgets"]
+__all__ = [
+    "augment",
+    "checks",
+    "data",
+    "glue",
+    "metrics",
+    "plotting",
+    "scratch",
+    "seed",
+    "training",
+    "widgets",
+]

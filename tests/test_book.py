@@ -482,7 +482,22 @@ def test_shown_strings_skip_docstrings_and_comments():
 # Teach once, import after: a helpers module that a chapter teaches holds exactly the code
 # that chapter writes out. Every public top-level function and class of the module must be
 # defined in one of the chapter's code cells, with the same source, docstring included.
-TAUGHT = {"helpers/training.py": "chapters/04_practice/training_workflow.ipynb"}
+# Each module that the book teaches, and the chapters that write its functions out.
+TAUGHT = {
+    "helpers/training.py": ("chapters/04_practice/training_workflow.ipynb",),
+    "helpers/scratch.py": (
+        "chapters/02_concepts/neurons_and_networks.ipynb",
+        "chapters/02_concepts/activations.ipynb",
+        "chapters/02_concepts/losses.ipynb",
+        "chapters/02_concepts/gradient_descent.ipynb",
+        "chapters/02_concepts/backpropagation.ipynb",
+    ),
+    "helpers/metrics.py": (
+        "chapters/01_background/what_is_deep_learning.ipynb",
+        "chapters/03_algorithms/cnn.ipynb",
+    ),
+    "helpers/augment.py": ("chapters/03_algorithms/cnn.ipynb",),
+}
 
 
 def top_level_definitions(source: str) -> dict[str, str]:
@@ -513,12 +528,36 @@ def taught_mismatches(module_source: str, cells: list[str]) -> list[str]:
     return wrong
 
 
-@pytest.mark.parametrize(("module", "chapter"), TAUGHT.items())
-def test_taught_code_and_its_helper_module_agree(module, chapter):
-    nb = nbformat.read(ROOT / chapter, as_version=4)
-    cells = [c.source for c in nb.cells if c.cell_type == "code"]
+def code_cells(path: Path) -> list[str]:
+    return [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+
+
+@pytest.mark.parametrize(("module", "chapters"), TAUGHT.items())
+def test_taught_code_and_its_helper_module_agree(module, chapters):
+    cells = [source for chapter in chapters for source in code_cells(ROOT / chapter)]
     wrong = taught_mismatches((ROOT / module).read_text(encoding="utf-8"), cells)
-    assert not wrong, f"{module} and {chapter} drifted apart: {wrong}"
+    assert not wrong, f"{module} and {', '.join(chapters)} drifted apart: {wrong}"
+
+
+# Taught names that lesson chapters may define again, each for a reason of its own:
+# fit/evaluate/fit_keras are common words that a chapter teaching a loop of its own uses.
+REDEFINABLE = {"fit", "evaluate", "fit_keras", "History"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=nb_id)
+def test_a_taught_function_is_imported_not_written_again(path):
+    """Outside the chapter that writes a helper out, a notebook imports it instead."""
+    defined = set()
+    for source in code_cells(path):
+        defined |= set(top_level_definitions(source))
+    again = []
+    for module, chapters in TAUGHT.items():
+        if str(path.relative_to(ROOT)) in chapters:
+            continue
+        names = top_level_definitions((ROOT / module).read_text(encoding="utf-8"))
+        taught = {n for n in names if not n.startswith("_")} - REDEFINABLE
+        again += [f"{n} ({module})" for n in sorted(taught & defined)]
+    assert not again, f"defines what it should import: {again}"
 
 
 def test_taught_code_check_catches_a_changed_line_and_a_missing_definition():
