@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -247,6 +248,15 @@ class DataSplit:
 
     def __iter__(self) -> Iterator[np.ndarray]:
         return iter((self.X_train, self.X_test, self.y_train, self.y_test))
+
+    def to_torch(self, device: Any = "cpu") -> tuple[Any, Any, Any, Any]:
+        """``(X_train, X_test, y_train, y_test)`` as PyTorch tensors on ``device``.
+
+        The tensors share memory with the arrays on the CPU (``torch.from_numpy``).
+        """
+        import torch
+
+        return tuple(torch.from_numpy(a).to(device) for a in self)
 
     def __repr__(self) -> str:
         return (

@@ -49,15 +49,15 @@ def train_one_epoch(net, optimizer, loader, loss_fn) -> float:
     """One pass over ``loader``, one gradient step per batch; the mean training loss."""
     device = next(net.parameters()).device
     net.train()  # training mode (dropout, batch norm)
-    total = 0.0
+    total, count = 0.0, 0
     for xb, yb in loader:
         xb, yb = xb.to(device), yb.to(device)
         optimizer.zero_grad()  # gradients accumulate in PyTorch: reset them
         loss = loss_fn(net(xb), yb)  # the mean loss over the batch
         loss.backward()  # backpropagation fills p.grad for every parameter p
         optimizer.step()
-        total += loss.item() * len(yb)
-    return total / len(loader.dataset)  # mean loss over the epoch's examples
+        total, count = total + loss.item() * len(yb), count + len(yb)
+    return total / count  # mean loss over the epoch's examples
 
 
 def evaluate(net, loader, loss_fn) -> tuple[float, float]:

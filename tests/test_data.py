@@ -361,6 +361,14 @@ def test_load_digits_sizes_dtypes_and_pixel_range(digits):
     assert (digits.name, digits.image_shape, digits.n_classes) == ("digits", (8, 8), 10)
 
 
+def test_to_torch_gives_the_same_numbers_as_tensors(digits):
+    torch = pytest.importorskip("torch")
+    tensors = digits.to_torch()
+    assert [t.dtype for t in tensors] == [torch.float32, torch.float32, torch.int64, torch.int64]
+    for t, a in zip(tensors, digits, strict=True):
+        assert t.device.type == "cpu" and np.array_equal(t.numpy(), a)
+
+
 def test_load_digits_split_is_stratified(digits):
     train_share = np.bincount(digits.y_train, minlength=10) / len(digits.y_train)
     test_share = np.bincount(digits.y_test, minlength=10) / len(digits.y_test)

@@ -39,11 +39,11 @@ def net_and_optimizer(lr=0.05):
     return net, torch.optim.SGD(net.parameters(), lr=lr)
 
 
-def by_hand(epochs, lr=0.05):
+def by_hand(epochs, lr=0.05, shuffle=True):
     """The loop as the article writes it, with the per-epoch mean loss."""
     net, optimizer = net_and_optimizer(lr)
     loss_fn, losses = nn.CrossEntropyLoss(), []
-    train = loader(*data(), shuffle=True)
+    train = loader(*data(), shuffle=shuffle)
     for _ in range(epochs):
         total = 0.0
         for xb, yb in train:
@@ -63,6 +63,18 @@ def test_train_one_epoch_is_the_hand_written_loop_step_for_step():
     ref, ref_losses = by_hand(3)
     assert torch.equal(net.weight, ref.weight) and torch.equal(net.bias, ref.bias)
     assert losses == ref_losses
+
+
+def test_train_one_epoch_takes_any_sequence_of_batches():
+    X, y = data()
+    net, optimizer = net_and_optimizer()
+    batches = [
+        (torch.from_numpy(X[k : k + 11]), torch.from_numpy(y[k : k + 11]))
+        for k in (0, 11, 22, 33, 44)
+    ]
+    loss = train_one_epoch(net, optimizer, batches, nn.CrossEntropyLoss())
+    ref, ref_losses = by_hand(1, shuffle=False)
+    assert torch.equal(net.weight, ref.weight) and loss == ref_losses[0]
 
 
 def test_evaluate_weights_every_example_once_with_an_uneven_last_batch():
