@@ -10,11 +10,12 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help venv test test-robust unit notebooks book book-strict test-html report lint clean
+.PHONY: help venv colab-venv test test-robust test-colab unit notebooks book book-strict test-html report lint clean
 
 help:
 	@echo "make test   unit tests + every notebook under nbval (fills the execution cache)"
 	@echo "make test-robust OFFSET=3  every notebook again: seeds shifted, the reader's threads"
+	@echo "make test-colab OFFSET=3   the same, as in Colab: each notebook alone, ipywidgets 7"
 	@echo "make book   the HTML book in _build/html (executes notebooks not cached yet)"
 	@echo "make test-html  the built book in headless Chromium (after make book)"
 	@echo "make report each notebook alone: time, peak memory, what it checks (into README)"
@@ -52,6 +53,30 @@ ROBUST_ENV := env -u OMP_NUM_THREADS -u MKL_NUM_THREADS -u OPENBLAS_NUM_THREADS 
 test-robust: venv
 	$(ROBUST_ENV) $(PYTHON) -m pytest --nbval-lax --nbval-current-env \
 	  --nbval-cell-timeout=300 chapters
+
+# The Colab pass (tools/colab_pass.py): the robustness pass again, but as a Colab reader
+# runs the book. .venv-colab reuses .venv's packages through a .pth file, puts Colab's
+# ipywidgets 7 in front of them and installs helpers from this clone the way the hidden
+# Colab cell does (pip --no-deps, not editable); each notebook runs alone in a temporary
+# folder outside the repository. CI runs this pass instead of test-robust.
+COLAB_VENV := .venv-colab
+COLAB_PY := $(COLAB_VENV)/bin/python
+COLAB_PACKAGES := ipywidgets==7.7.1
+
+colab-venv: $(COLAB_VENV)/.installed
+
+$(COLAB_VENV)/.installed: $(VENV)/.installed pyproject.toml $(wildcard helpers/*.py helpers/*/*)
+	rm -rf $(COLAB_VENV)
+	python3 -m venv $(COLAB_VENV)
+	$(PYTHON) -c "import sysconfig; print(sysconfig.get_paths()['purelib'])" \
+	  > "$$($(COLAB_PY) -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")/zz_book_env.pth"
+	$(COLAB_PY) -m pip install --quiet $(COLAB_PACKAGES)
+	tmp=$$(mktemp -d) && cp -r pyproject.toml README.md helpers "$$tmp" && \
+	  $(COLAB_PY) -m pip install --quiet --no-deps "$$tmp" && rm -rf "$$tmp"
+	touch $@
+
+test-colab: venv colab-venv
+	$(PYTHON) tools/colab_pass.py --python $(COLAB_PY) --offset $(OFFSET)
 
 unit: venv
 	$(PYTHON) -m pytest --ignore=tests/browser tests

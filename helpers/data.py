@@ -301,6 +301,26 @@ def load_digits(
     return _split("digits", (X_train, y_train, X_test, y_test), layout, (8, 8), 16.0)
 
 
+def load_sentences() -> tuple[list[str], list[str]]:
+    """The book's small topic corpus: 462 English sentences about sports, food, tech, weather.
+
+    It ships inside the package (``helpers/datasets/sentences.tsv``, a label, a tab, the
+    text), so it loads wherever ``helpers`` is installed, in Colab too. See
+    ``helpers/datasets/README.md`` for how it was made.
+
+    Returns
+    -------
+    labels : list of str, one topic per sentence
+    texts : list of str, the sentences, in the file's order
+    """
+    from importlib import resources
+
+    source = resources.files("helpers").joinpath("datasets", "sentences.tsv")
+    lines = source.read_text(encoding="utf-8").splitlines()[1:]  # skip the header
+    labels, texts = zip(*(line.split("\t") for line in lines), strict=True)
+    return list(labels), list(texts)
+
+
 def load_mnist(
     layout: str = "flat",
     *,

@@ -18,6 +18,7 @@ from helpers.data import (
     DataSplit,
     load_digits,
     load_mnist,
+    load_sentences,
     make_blobs2,
     make_linear,
     make_logistic,
@@ -574,3 +575,10 @@ def test_load_mnist_falls_back_when_the_download_fails(tmp_path, monkeypatch):
 def test_load_mnist_rejects_bad_input_naming_the_argument(kwargs, error, name):
     with pytest.raises(error, match=rf"^{name}\b"):
         load_mnist(**kwargs)
+
+
+def test_load_sentences_reads_the_corpus_that_ships_with_the_package():
+    labels, texts = load_sentences()
+    assert len(labels) == len(texts) == 462
+    assert set(labels) == {"food", "sports", "tech", "weather"}
+    assert all(text and "\t" not in text and text == text.strip() for text in texts)
