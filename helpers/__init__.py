@@ -4,6 +4,8 @@ Modules (import what you need; importing this package has no side effects):
 
 - ``helpers.seed``      set_seed(seed) -> numpy Generator; derive_seed, numpy_rng,
                         torch_generator, reseed; BOOK_SEED_OFFSET shifts them all
+- ``helpers.device``    torch_device(): a CUDA GPU when there is one (BOOK_DEVICE overrides),
+                        TF32 off so that float32 checks hold on a GPU
 - ``helpers.data``      generators with a known answer, the shipped digits, MNIST with fallback
 - ``helpers.plotting``  the book style, loss curves, decision boundaries, image grids
 - ``helpers.widgets``   learning-rate explorers: live in a kernel, precomputed in the HTML book
@@ -20,6 +22,7 @@ __all__ = [
     "augment",
     "checks",
     "data",
+    "device",
     "glue",
     "metrics",
     "plotting",

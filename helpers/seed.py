@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from helpers._validate import check_int
+from helpers.device import disable_tf32
 
 FRAMEWORKS = ("torch", "tensorflow")
 OFFSET_VARIABLE = "BOOK_SEED_OFFSET"
@@ -63,7 +64,8 @@ def set_seed(seed: int = 0, frameworks: Iterable[str] = FRAMEWORKS) -> np.random
         A fresh generator seeded with the notebook's seed; pass it on to the data generators.
 
     It also sets ``TF_CPP_MIN_LOG_LEVEL=3`` (unless set) so that TensorFlow, imported after
-    it, does not print its C++ start-up logs.
+    it, does not print its C++ start-up logs, and turns TF32 off in the seeded frameworks
+    (:func:`helpers.device.disable_tf32`): on a recent NVIDIA GPU float32 then means float32.
     """
     global _notebook_seed
     seed = check_int("seed", seed, low=0, high=MAX_SEED)
@@ -76,6 +78,7 @@ def set_seed(seed: int = 0, frameworks: Iterable[str] = FRAMEWORKS) -> np.random
     # (it reads the variable once, at its first import): setup cells need no os.environ.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     _seed_everything(shifted, frameworks)
+    disable_tf32(frameworks)
     return np.random.default_rng(shifted)
 
 

@@ -15,7 +15,11 @@ Colab's own packages, among them ipywidgets 7 where the book's own environment h
    defaults, so the pass is also the robustness pass.
 
 A notebook that reads a file of the repository (``data/...``) or imports ``helpers`` from
-the clone fails here, as it would in Colab.
+the clone fails here, as it would in Colab. Relative paths fail because the notebook runs
+outside the clone; absolute ones (a path built from ``__file__`` or from a search for the
+repository root) fail too: an IPython start-up file (:func:`guard_source`) installs an
+audit hook in each kernel that refuses to open any file of the clone outside its virtual
+environments, so a notebook reads only the installed packages and the files it writes.
 
     python tools/colab_pass.py --python .venv-colab/bin/python --offset 2
     python tools/colab_pass.py --python .venv-colab/bin/python chapters/*/speech.ipynb
@@ -66,9 +70,51 @@ assert not str(where).startswith(ROOT + "/helpers/"), "helpers comes from the cl
 """
 
 
-def environment(offset: int) -> dict[str, str]:
+# Run in each kernel before the notebook's first cell (an IPython start-up file).
+GUARD = """\
+# Written by tools/colab_pass.py: a notebook may not open files of the book's clone.
+import os
+import sys
+
+_BOOK_ROOT = {root!r}
+_BOOK_ALLOWED = tuple(os.path.join(_BOOK_ROOT, d) + os.sep for d in {allowed!r})
+
+
+def _book_guard(event, args):
+    if event != "open" or isinstance(args[0], int):  # an fd: its path was checked
+        return
+    try:
+        full = os.path.realpath(os.fsdecode(args[0]))
+    except (TypeError, ValueError):
+        return
+    if full.startswith(_BOOK_ROOT + os.sep) and not full.startswith(_BOOK_ALLOWED):
+        raise PermissionError(
+            f"the notebook opened {{full}}, a file of the book's repository; in Colab "
+            "only the helpers package is installed: ship data inside helpers and load "
+            "it through helpers.data, or generate it"
+        )
+
+
+sys.addaudithook(_book_guard)
+"""
+
+# The clone's virtual environments hold the installed packages a kernel must read.
+ALLOWED = (".venv", ".venv-colab")
+
+
+def guard_source(root: Path = ROOT) -> str:
+    """The start-up code that makes a kernel refuse to open the files of ``root``."""
+    return GUARD.format(root=os.path.realpath(root), allowed=ALLOWED)
+
+
+def environment(offset: int, ipython_dir: Path | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in UNSET}
     env["BOOK_SEED_OFFSET"] = str(offset)
+    if ipython_dir is not None:  # kernels read their start-up files from here
+        startup = ipython_dir / "profile_default" / "startup"
+        startup.mkdir(parents=True, exist_ok=True)
+        (startup / "00-book-guard.py").write_text(guard_source(), encoding="utf-8")
+        env["IPYTHONDIR"] = str(ipython_dir)
     return env
 
 
@@ -79,9 +125,9 @@ def probe(python: str, env: dict[str, str], folder: Path) -> None:
 
 
 def run(notebooks: list[Path], python: str, offset: int) -> int:
-    env = environment(offset)
     failed = []
     with tempfile.TemporaryDirectory(prefix="colab_pass_") as tmp:
+        env = environment(offset, Path(tmp) / ".ipython")
         probe(python, env, Path(tmp))
         for path in notebooks:
             folder = Path(tmp) / path.stem  # the notebook alone, as Colab opens it
