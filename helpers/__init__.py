@@ -16,6 +16,9 @@ Modules (import what you need; importing this package has no side effects):
 - ``helpers.scratch``   the NumPy activations, stable losses and gradient descent of part 2
 - ``helpers.metrics``   accuracy and confusion_matrix
 - ``helpers.augment``   shift_images: one-pixel shifts for data augmentation
+- ``helpers.diagrams``  schematic figures drawn from code: a neuron, an MLP, a computational
+                        graph, convolution windows, pooling, receptive fields, RNN/LSTM/GRU
+                        cells, the GAN loop, data-parallel training
 """
 
 __all__ = [
@@ -23,6 +26,7 @@ __all__ = [
     "checks",
     "data",
     "device",
+    "diagrams",
     "glue",
     "metrics",
     "plotting",
