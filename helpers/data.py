@@ -302,11 +302,12 @@ def load_digits(
 
 
 def load_sentences() -> tuple[list[str], list[str]]:
-    """The book's small topic corpus: 462 English sentences about sports, food, tech, weather.
+    """The book's small topic corpus: 480 English sentences about sports, food, tech, weather.
 
     It ships inside the package (``helpers/datasets/sentences.tsv``, a label, a tab, the
-    text), so it loads wherever ``helpers`` is installed, in Colab too. See
-    ``helpers/datasets/README.md`` for how it was made.
+    text), so it loads wherever ``helpers`` is installed, in Colab too. The script that
+    wrote it ships beside it: ``python -m helpers.datasets.make_sentences`` (see
+    ``helpers/datasets/README.md``).
 
     Returns
     -------

@@ -9,6 +9,9 @@ import sys
 import threading
 import time
 import types
+from collections import Counter
+from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -27,6 +30,7 @@ from helpers.data import (
     make_spirals,
     make_windows,
 )
+from helpers.datasets import make_sentences
 
 # Each generator with small arguments, for the checks every generator must pass.
 GENERATORS = {
@@ -579,6 +583,40 @@ def test_load_mnist_rejects_bad_input_naming_the_argument(kwargs, error, name):
 
 def test_load_sentences_reads_the_corpus_that_ships_with_the_package():
     labels, texts = load_sentences()
-    assert len(labels) == len(texts) == 462
+    assert len(labels) == len(texts) == 480
     assert set(labels) == {"food", "sports", "tech", "weather"}
     assert all(text and "\t" not in text and text == text.strip() for text in texts)
+
+
+def shipped_corpus() -> bytes:
+    return resources.files("helpers").joinpath("datasets", "sentences.tsv").read_bytes()
+
+
+def test_the_shipped_corpus_is_exactly_what_its_generator_writes(tmp_path):
+    make_sentences.main([str(tmp_path / "sentences.tsv")])
+    assert (tmp_path / "sentences.tsv").read_bytes() == shipped_corpus()
+
+
+def test_the_corpus_generator_runs_as_a_module_and_as_a_script(tmp_path):
+    script = Path(make_sentences.__file__)
+    for how in (["-m", "helpers.datasets.make_sentences"], [str(script)]):
+        out = tmp_path / f"{len(how)}.tsv"
+        subprocess.run([sys.executable, *how, str(out)], check=True, cwd=tmp_path)
+        assert out.read_bytes() == shipped_corpus()
+
+
+def test_corpus_generator_depends_on_its_seed_only():
+    assert make_sentences.corpus_tsv(7) == make_sentences.corpus_tsv(7)
+    assert make_sentences.corpus_tsv(7) != make_sentences.corpus_tsv(8)
+
+
+def test_shared_words_occur_in_every_topic_and_topic_words_mostly_in_one():
+    labels, texts = load_sentences()
+    topics_of = {}
+    for label, text in zip(labels, texts, strict=True):
+        for word in text.split():
+            topics_of.setdefault(word, Counter())[label] += 1
+    for word in ("the", "our", "their", "a", "again", "on", "monday"):
+        assert set(topics_of[word]) == set(labels), word
+    for word in ("goal", "bread", "software", "rain"):  # the noise moves a few only
+        assert max(topics_of[word].values()) > 0.8 * sum(topics_of[word].values()), word
