@@ -590,3 +590,54 @@ def test_thread_settings_follow_the_one_policy(path):
                 if lines[node.lineno - 1].strip() != THREADS_LINE:
                     odd.append(lines[node.lineno - 1].strip())
     assert not odd, f"thread settings other than {THREADS_LINE!r}: {odd}"
+
+
+FRAMEWORK_IMPORTS = {
+    "PyTorch": re.compile(r"^\s*(?:import torch\b|from torch\b)", re.M),
+    "Keras": re.compile(r"^\s*(?:import (?:keras|tensorflow)\b|from (?:keras|tensorflow)\b)", re.M),
+}
+NO_FRAMEWORK = re.compile(r"^```\{admonition\} Why there is no (PyTorch|Keras) version", re.M)
+
+
+def frameworks_missing(cells: list[nbformat.NotebookNode]) -> list[str]:
+    """Frameworks a chapter neither uses nor explains the absence of, in a markdown
+    admonition titled "Why there is no <framework> version"."""
+    code = "\n".join(c.source for c in cells if c.cell_type == "code")
+    prose = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+    explained = set(NO_FRAMEWORK.findall(prose))
+    return [
+        name
+        for name, pattern in FRAMEWORK_IMPORTS.items()
+        if not pattern.search(code) and name not in explained
+    ]
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.parts[-2] >= "02"], ids=nb_id)
+def test_chapters_after_the_background_use_both_frameworks(path):
+    """Parts 2-8 teach each topic in NumPy, PyTorch and Keras (STYLE.md), or say why not."""
+    missing = frameworks_missing(nbformat.read(path, as_version=4).cells)
+    assert not missing, f"no {' and no '.join(missing)} here, and no admonition saying why"
+
+
+def test_framework_check_accepts_an_explained_absence():
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    torch_only = [code("import torch")]
+    assert frameworks_missing(torch_only) == ["Keras"]
+    assert (
+        frameworks_missing([*torch_only, md("```{admonition} Why there is no Keras version\n")])
+        == []
+    )
+    assert frameworks_missing([code("import keras\nfrom torch import nn")]) == []
+    assert frameworks_missing([md("import torch")]) == ["PyTorch", "Keras"]
+
+
+DEVICE_IDIOM = re.compile(r"torch\.device\(\s*[\"']cuda[\"']\s+if")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=nb_id)
+def test_the_device_comes_from_the_one_policy(path):
+    """PyTorch's device comes from helpers.device.torch_device() (BOOK_DEVICE, no TF32),
+    not from a local copy of the cuda-if-available idiom."""
+    nb = nbformat.read(path, as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert not [s for s in code if DEVICE_IDIOM.search(s)], "use helpers.device.torch_device()"
