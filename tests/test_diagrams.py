@@ -73,12 +73,6 @@ DIAGRAMS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 @pytest.fixture
 def ax() -> Axes:
     _, ax = plt.subplots(figsize=(6, 4))

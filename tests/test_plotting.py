@@ -49,12 +49,6 @@ PLOTS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 @pytest.fixture
 def ax() -> Axes:
     _, ax = plt.subplots(figsize=(3, 2))
