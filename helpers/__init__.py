@@ -16,20 +16,28 @@ Modules (import what you need; importing this package has no side effects):
 - ``helpers.scratch``   the NumPy activations, stable losses and gradient descent of part 2
 - ``helpers.metrics``   accuracy and confusion_matrix
 - ``helpers.augment``   shift_images: one-pixel shifts for data augmentation
+- ``helpers.conv``      convolution and pooling in NumPy, forward and backward, with argument
+                        checks (chapters convolution, pooling_and_backward)
+- ``helpers.recurrent`` the vanilla RNN cell: uniform, rnn_step, run_cell (rnn_cells)
+- ``helpers.normalisation`` normalise, layernorm (normalisation)
 - ``helpers.diagrams``  schematic figures drawn from code: a neuron, an MLP, a computational
                         graph, convolution windows, pooling, receptive fields, RNN/LSTM/GRU
-                        cells, the GAN loop, data-parallel training
+                        cells, the GAN loop, data-parallel training, attention and the
+                        transformer block, a residual block
 """
 
 __all__ = [
     "augment",
     "checks",
+    "conv",
     "data",
     "device",
     "diagrams",
     "glue",
     "metrics",
+    "normalisation",
     "plotting",
+    "recurrent",
     "scratch",
     "seed",
     "training",

@@ -2,7 +2,7 @@
 
 Every ``draw_*`` function takes ``ax=None`` (draw on a new figure sized for the diagram)
 and returns the axes it drew on. Labels use the chapters' own symbols. The diagrams live
-in three modules and are all reached from here:
+in five modules and are all reached from here:
 
 - networks and training (this module): :func:`draw_neuron`, :func:`draw_mlp`,
   :func:`draw_computational_graph`, :func:`draw_gan_loop`, :func:`draw_data_parallel`;
@@ -10,7 +10,10 @@ in three modules and are all reached from here:
   :func:`draw_pooling`, :func:`draw_receptive_field`, and what they compute,
   :func:`window_cells` and :func:`receptive_field_sizes`;
 - recurrent cells (``helpers._diagrams_rnn``): :func:`draw_rnn_unrolled`,
-  :func:`draw_lstm_cell`, :func:`draw_gru_cell`.
+  :func:`draw_lstm_cell`, :func:`draw_gru_cell`;
+- attention (``helpers._diagrams_attention``): :func:`draw_attention`,
+  :func:`draw_transformer_block`;
+- the residual block (``helpers._diagrams_residual``): :func:`draw_residual_block`.
 
 The shapes they are made of (boxes, nodes, arrows, cells) are in ``helpers._draw``.
 """
@@ -23,6 +26,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
+from helpers._diagrams_attention import draw_attention, draw_transformer_block
 from helpers._diagrams_conv import (
     draw_conv_window,
     draw_pooling,
@@ -30,12 +34,14 @@ from helpers._diagrams_conv import (
     receptive_field_sizes,
     window_cells,
 )
+from helpers._diagrams_residual import draw_residual_block
 from helpers._diagrams_rnn import draw_gru_cell, draw_lstm_cell, draw_rnn_unrolled
 from helpers._draw import BLUE, INK, PALE, RED, SMALL, arrow, box, canvas, node, text, text_width
 from helpers._validate import check_int
 from helpers.plotting import COLORS
 
 __all__ = [
+    "draw_attention",
     "draw_computational_graph",
     "draw_conv_window",
     "draw_data_parallel",
@@ -46,7 +52,9 @@ __all__ = [
     "draw_neuron",
     "draw_pooling",
     "draw_receptive_field",
+    "draw_residual_block",
     "draw_rnn_unrolled",
+    "draw_transformer_block",
     "receptive_field_sizes",
     "window_cells",
 ]

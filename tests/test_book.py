@@ -56,10 +56,12 @@ def test_every_notebook_and_page_is_in_the_toc():
 def test_toc_parts_follow_the_articles_outline():
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     captions = [part["caption"] for part in toc["parts"]]
-    assert captions[:8] == [
+    # the articles' eight parts, in their order, and one part that goes beyond them
+    assert captions[:9] == [
         "Background",
         "Core concepts",
         "Algorithms and math",
+        "Modern building blocks",
         "Code in practice",
         "Applications",
         "Tools and resources",
@@ -103,19 +105,24 @@ SOLUTION_PROMPT = "Show solution"
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=nb_id)
 def test_solution_cells_are_folded_in_every_front_end(path):
-    """The book folds a solution behind its button (myst-nb's prompt on a hide-input
-    cell); JupyterLab folds it with ``jupyter.source_hidden``, Colab with ``cellView:
-    form`` ("Show code"). A learner meets the exercise before its answer everywhere."""
+    """The book folds a solution, code and output, behind its button (myst-nb's prompt on
+    a hide-cell cell); JupyterLab folds it with ``jupyter.source_hidden`` and
+    ``outputs_hidden``, Colab with ``cellView: form`` ("Show code"). A learner meets the
+    exercise before its answer everywhere, and the printed answer is folded too."""
     nb = nbformat.read(path, as_version=4)
     unfolded = []
     for k, c in enumerate(nb.cells):
         md = c.metadata
-        if md.get("mystnb", {}).get("code_prompt_show") != SOLUTION_PROMPT:
+        is_solution = c.cell_type == "code" and c.source.startswith("# Solution")
+        if md.get("mystnb", {}).get("code_prompt_show") != SOLUTION_PROMPT and not is_solution:
             continue
+        jupyter = md.get("jupyter", {})
         folded = (
-            "hide-input" in md.get("tags", [])
-            and md.get("jupyter", {}).get("source_hidden") is True
+            "hide-cell" in md.get("tags", [])
+            and jupyter.get("source_hidden") is True
+            and jupyter.get("outputs_hidden") is True
             and md.get("cellView") == "form"
+            and md.get("mystnb", {}).get("code_prompt_show") == SOLUTION_PROMPT
         )
         # a folded cell still shows its first line (JupyterLab): it must not give the answer
         first = c.source.split("\n", 1)[0]
@@ -124,6 +131,25 @@ def test_solution_cells_are_folded_in_every_front_end(path):
     assert not unfolded, (
         f"solution cells {unfolded} are not folded in every front end, or their first line "
         "is more than '# Solution'"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=nb_id)
+def test_each_code_solution_has_a_cell_for_the_learner_before_it(path):
+    """Review row #11: the learner writes in a '# Your turn' cell right above the folded
+    solution. It holds comments only (what to write, the check to run on it), so it runs
+    as it stands and gives nothing away."""
+    nb = nbformat.read(path, as_version=4)
+    missing = []
+    for k, c in enumerate(nb.cells):
+        if c.cell_type != "code" or not c.source.startswith("# Solution"):
+            continue
+        prev = nb.cells[k - 1]
+        stub = prev.cell_type == "code" and prev.source.startswith("# Your turn")
+        if not stub or ast.parse(prev.source).body:
+            missing.append(k)
+    assert not missing, (
+        f"solution cells {missing} have no comment-only '# Your turn' cell right above them"
     )
 
 
@@ -497,6 +523,12 @@ TAUGHT = {
         "chapters/03_algorithms/cnn.ipynb",
     ),
     "helpers/augment.py": ("chapters/03_algorithms/cnn.ipynb",),
+    "helpers/recurrent.py": ("chapters/03_algorithms/rnn_cells.ipynb",),
+    "helpers/normalisation.py": ("chapters/03b_modern/normalisation.ipynb",),
+    "helpers/conv.py": (
+        "chapters/03_algorithms/convolution.ipynb",
+        "chapters/03_algorithms/pooling_and_backward.ipynb",
+    ),
 }
 
 
@@ -596,7 +628,9 @@ FRAMEWORK_IMPORTS = {
     "PyTorch": re.compile(r"^\s*(?:import torch\b|from torch\b)", re.M),
     "Keras": re.compile(r"^\s*(?:import (?:keras|tensorflow)\b|from (?:keras|tensorflow)\b)", re.M),
 }
-NO_FRAMEWORK = re.compile(r"^```\{admonition\} Why there is no (PyTorch|Keras) version", re.M)
+NO_FRAMEWORK = re.compile(
+    r"^```\{admonition\} Why there is no (PyTorch|Keras)(?: or (PyTorch|Keras))? version", re.M
+)
 
 
 def frameworks_missing(cells: list[nbformat.NotebookNode]) -> list[str]:
@@ -604,7 +638,7 @@ def frameworks_missing(cells: list[nbformat.NotebookNode]) -> list[str]:
     admonition titled "Why there is no <framework> version"."""
     code = "\n".join(c.source for c in cells if c.cell_type == "code")
     prose = "\n".join(c.source for c in cells if c.cell_type == "markdown")
-    explained = set(NO_FRAMEWORK.findall(prose))
+    explained = {name for names in NO_FRAMEWORK.findall(prose) for name in names if name}
     return [
         name
         for name, pattern in FRAMEWORK_IMPORTS.items()
@@ -627,6 +661,8 @@ def test_framework_check_accepts_an_explained_absence():
         frameworks_missing([*torch_only, md("```{admonition} Why there is no Keras version\n")])
         == []
     )
+    both = md("```{admonition} Why there is no PyTorch or Keras version\n")
+    assert frameworks_missing([both]) == []
     assert frameworks_missing([code("import keras\nfrom torch import nn")]) == []
     assert frameworks_missing([md("import torch")]) == ["PyTorch", "Keras"]
 

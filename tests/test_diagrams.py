@@ -18,6 +18,7 @@ from matplotlib.patches import Circle  # noqa: E402
 from helpers import diagrams  # noqa: E402
 from helpers._diagrams_conv import _cone, _geometry  # noqa: E402
 from helpers.diagrams import (  # noqa: E402
+    draw_attention,
     draw_computational_graph,
     draw_conv_window,
     draw_data_parallel,
@@ -28,7 +29,9 @@ from helpers.diagrams import (  # noqa: E402
     draw_neuron,
     draw_pooling,
     draw_receptive_field,
+    draw_residual_block,
     draw_rnn_unrolled,
+    draw_transformer_block,
     receptive_field_sizes,
     window_cells,
 )
@@ -70,6 +73,13 @@ DIAGRAMS = {
     "gru": lambda ax: draw_gru_cell(ax=ax),
     "gan": lambda ax: draw_gan_loop(ax=ax),
     "data_parallel": lambda ax: draw_data_parallel(2, ax=ax),
+    "attention": lambda ax: draw_attention(ax=ax),
+    "attention_causal": lambda ax: draw_attention("causal", ax=ax),
+    "attention_no_mask": lambda ax: draw_attention("none", ax=ax),
+    "transformer_block": lambda ax: draw_transformer_block(ax=ax),
+    "transformer_block_post_norm": lambda ax: draw_transformer_block(False, ax=ax),
+    "residual_block": lambda ax: draw_residual_block(ax=ax),
+    "residual_block_pre_activation": lambda ax: draw_residual_block("pre-activation", ax=ax),
 }
 
 
@@ -88,7 +98,7 @@ def texts(ax: Axes) -> list[str]:
 
 def test_the_module_lists_every_diagram():
     drawn = {f for f in diagrams.__all__ if f.startswith("draw_")}
-    assert len(drawn) == 11 and all(callable(getattr(diagrams, f)) for f in diagrams.__all__)
+    assert len(drawn) == 14 and all(callable(getattr(diagrams, f)) for f in diagrams.__all__)
 
 
 @pytest.mark.parametrize("draw", DIAGRAMS.values(), ids=DIAGRAMS.keys())
@@ -181,6 +191,11 @@ def test_no_two_labels_overlap(draw):
         (lambda: draw_rnn_unrolled(7), ValueError, "steps"),
         (lambda: draw_data_parallel(1), ValueError, "n_workers"),
         (lambda: draw_data_parallel(5), ValueError, "n_workers"),
+        (lambda: draw_attention("future"), ValueError, "mask"),
+        (lambda: draw_attention(None), TypeError, "mask"),
+        (lambda: draw_transformer_block(1), TypeError, "norm_first"),
+        (lambda: draw_residual_block("post-activation"), ValueError, "variant"),
+        (lambda: draw_residual_block(None), TypeError, "variant"),
         (lambda: window_cells(-1, 0, 3), ValueError, "i"),
         (lambda: window_cells(0, 0, 3, dilation=0), ValueError, "dilation"),
         (lambda: receptive_field_sizes([3, 3], [1]), ValueError, "kernels and strides"),
@@ -336,3 +351,29 @@ def test_data_parallel_draws_one_worker_per_replica(ax):
     assert [t for t in texts(ax) if t.startswith("worker")] == [
         f"worker {k}\nreplica of " + r"$\mathbf{w}$" for k in (1, 2, 3)
     ]
+
+
+def test_attention_diagram_shows_the_mask_step_only_when_asked(ax):
+    draw_attention("causal", ax=ax)
+    assert {"$Q$", "$K$", "$V$", "mask", "causal", "softmax", "$AV$"} <= set(texts(ax))
+    ax.clear()
+    draw_attention("none", ax=ax)
+    assert "mask" not in texts(ax) and "softmax" in texts(ax)
+
+
+@pytest.mark.parametrize(
+    ("norm_first", "order"),
+    [
+        (True, ["LN", "MHA", "$+$", "LN", "MLP", "$+$"]),
+        (False, ["MHA", "$+$", "LN", "MLP", "$+$", "LN"]),
+    ],
+)
+def test_transformer_block_puts_the_norm_before_or_after_each_residual_sum(norm_first, order, ax):
+    draw_transformer_block(norm_first, ax=ax)
+    steps = sorted(
+        (t.get_position()[0], t.get_text())
+        for t in ax.texts
+        if t.get_text() in {"LN", "MHA", "MLP", "$+$"}
+    )
+    assert [s for _, s in steps] == order
+    assert texts(ax).count("residual") == 2
