@@ -12,14 +12,24 @@ Modules (import what you need; importing this package has no side effects):
 - ``helpers.checks``    exercise checkers that say what is wrong with an answer
 - ``helpers.glue``      glue(name, value): a run's number, cited in the prose
 - ``helpers.training``  the training loops chapter 04_practice/training_workflow teaches:
-                        train_one_epoch, evaluate, fit, fit_keras, History
+                        train_one_epoch, evaluate, fit, fit_keras, History (and the
+                        knobs of reproducibility_and_production: schedule, clipping, AMP)
 - ``helpers.scratch``   the NumPy activations, stable losses and gradient descent of part 2
 - ``helpers.metrics``   accuracy and confusion_matrix
 - ``helpers.augment``   shift_images: one-pixel shifts for data augmentation
+- ``helpers.cnn``       the small CNN of chapter cnn in Keras and PyTorch, and its training
+                        loop: small_cnn_keras, small_cnn_torch, to_torch, fit_cosine
 - ``helpers.conv``      convolution and pooling in NumPy, forward and backward, with argument
                         checks (chapters convolution, pooling_and_backward)
+- ``helpers.gan``       the GAN on a ring of eight Gaussians: sample_ring, coverage, matched, mlp,
+                        gan_step (k D steps, one G step), train_ring, sample_g (gan)
 - ``helpers.recurrent`` the vanilla RNN cell: uniform, rnn_step, run_cell (rnn_cells)
 - ``helpers.normalisation`` normalise, layernorm (normalisation)
+- ``helpers.attention`` attention, multi-head attention, the pre-norm transformer block
+                        in NumPy, Keras's MHA weight layout (attention)
+- ``helpers.language_model`` the character language model of rnn_language_model: the
+                        split, encoding, windows, n-gram baselines, the LSTM, its loss
+                        and training, temperature and top-k sampling, generation
 - ``helpers.diagrams``  schematic figures drawn from code: a neuron, an MLP, a computational
                         graph, convolution windows, pooling, receptive fields, RNN/LSTM/GRU
                         cells, the GAN loop, data-parallel training, attention and the
@@ -27,13 +37,17 @@ Modules (import what you need; importing this package has no side effects):
 """
 
 __all__ = [
+    "attention",
     "augment",
     "checks",
+    "cnn",
     "conv",
     "data",
     "device",
     "diagrams",
+    "gan",
     "glue",
+    "language_model",
     "metrics",
     "normalisation",
     "plotting",

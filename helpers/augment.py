@@ -1,10 +1,11 @@
-"""Data augmentation for small images, as 03_algorithms/cnn teaches it.
+"""Data augmentation for small images, as 03_algorithms/cnn_analysis teaches it.
 
 - :func:`shift_images`: move each image by -1, 0 or 1 pixel in each direction, filling
   with zeros (equation ``cnn-shift``); the shift can differ from image to image.
 
-``03_algorithms/cnn`` writes it out in full; ``04_practice/early_stopping_and_augmentation`` and
-``05_applications/images_and_text`` import it and draw random shifts with it.
+``03_algorithms/cnn_analysis`` writes it out in full;
+``04_practice/early_stopping_and_augmentation`` and ``05_applications/images_and_text``
+import it and draw random shifts with it.
 ``tests/test_book.py`` checks that the chapter's cell and this module agree.
 """
 

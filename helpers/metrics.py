@@ -1,7 +1,7 @@
 """Classification metrics, from scratch in NumPy, as the book teaches them.
 
 - :func:`accuracy`, written out in 01_background/what_is_deep_learning;
-- :func:`confusion_matrix`, written out in 03_algorithms/cnn.
+- :func:`confusion_matrix`, written out in 03_algorithms/cnn_analysis.
 
 Later chapters import them from here; ``tests/test_book.py`` checks that the chapters'
 cells and this module agree, line for line. Both take NumPy arrays (or anything

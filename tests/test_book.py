@@ -510,7 +510,10 @@ def test_shown_strings_skip_docstrings_and_comments():
 # defined in one of the chapter's code cells, with the same source, docstring included.
 # Each module that the book teaches, and the chapters that write its functions out.
 TAUGHT = {
-    "helpers/training.py": ("chapters/04_practice/training_workflow.ipynb",),
+    "helpers/training.py": (
+        "chapters/04_practice/training_workflow.ipynb",
+        "chapters/04_practice/reproducibility_and_production.ipynb",
+    ),
     "helpers/scratch.py": (
         "chapters/02_concepts/neurons_and_networks.ipynb",
         "chapters/02_concepts/activations.ipynb",
@@ -520,15 +523,19 @@ TAUGHT = {
     ),
     "helpers/metrics.py": (
         "chapters/01_background/what_is_deep_learning.ipynb",
-        "chapters/03_algorithms/cnn.ipynb",
+        "chapters/03_algorithms/cnn_analysis.ipynb",
     ),
-    "helpers/augment.py": ("chapters/03_algorithms/cnn.ipynb",),
+    "helpers/augment.py": ("chapters/03_algorithms/cnn_analysis.ipynb",),
+    "helpers/cnn.py": ("chapters/03_algorithms/cnn.ipynb",),
     "helpers/recurrent.py": ("chapters/03_algorithms/rnn_cells.ipynb",),
     "helpers/normalisation.py": ("chapters/03b_modern/normalisation.ipynb",),
     "helpers/conv.py": (
         "chapters/03_algorithms/convolution.ipynb",
         "chapters/03_algorithms/pooling_and_backward.ipynb",
     ),
+    "helpers/language_model.py": ("chapters/03_algorithms/rnn_language_model.ipynb",),
+    "helpers/attention.py": ("chapters/03b_modern/attention.ipynb",),
+    "helpers/gan.py": ("chapters/03_algorithms/gan.ipynb",),
 }
 
 

@@ -37,7 +37,7 @@ from helpers.diagrams import (  # noqa: E402
 )
 from helpers.plotting import use_book_style  # noqa: E402
 
-# The scalar graph of 02_concepts/backpropagation, with its numbers.
+# The scalar graph of 02_concepts/computational_graphs, with its numbers.
 NODES = {
     "w": ("$w$", (0.0, 1.4)),
     "x": ("$x$", (0.0, 0.0)),

@@ -176,3 +176,138 @@ def test_fit_keras_rejects_a_bad_batch_size_naming_it(tmp_path):
             keras_net(), X, y, validation_data=(X, y), batch_size=0, max_epochs=1,
             patience=1, checkpoint=tmp_path / "k.keras",
         )  # fmt: skip
+
+
+# The production knobs: off, they change nothing; on, each does what its docstring says.
+
+
+def one_batch():
+    X, y = data()
+    return [(torch.from_numpy(X[:11]), torch.from_numpy(y[:11]))]
+
+
+def gradient(net):
+    return torch.cat([p.grad.flatten() for p in net.parameters()])
+
+
+def test_a_clip_norm_too_large_to_bite_leaves_the_run_bit_identical():
+    net, optimizer = net_and_optimizer()
+    train = loader(*data(), shuffle=True)
+    losses = [
+        train_one_epoch(net, optimizer, train, nn.CrossEntropyLoss(), clip_norm=1e9, amp=False)
+        for _ in range(3)
+    ]
+    ref, ref_losses = by_hand(3)
+    assert torch.equal(net.weight, ref.weight) and torch.equal(net.bias, ref.bias)
+    assert losses == ref_losses
+
+
+def test_clip_norm_rescales_the_gradient_to_that_norm_keeping_its_direction():
+    net, optimizer = net_and_optimizer(lr=1.0)
+    before = [p.detach().clone() for p in net.parameters()]
+    train_one_epoch(net, optimizer, one_batch(), nn.CrossEntropyLoss())
+    raw = gradient(net)  # the unclipped gradient of the first step
+    net, optimizer = net_and_optimizer(lr=1.0)
+    clip = 0.1 * raw.norm().item()
+    train_one_epoch(net, optimizer, one_batch(), nn.CrossEntropyLoss(), clip_norm=clip)
+    clipped = gradient(net)
+    assert clipped.norm().item() == pytest.approx(clip, rel=1e-5)
+    torch.testing.assert_close(clipped, raw * (clip / raw.norm()), rtol=1e-5, atol=1e-8)
+    step = torch.cat(
+        [(b - p.detach()).flatten() for b, p in zip(before, net.parameters(), strict=True)]
+    )
+    torch.testing.assert_close(step, clipped), "SGD at lr 1 steps by the clipped gradient"
+
+
+def test_amp_on_a_cpu_runs_the_forward_pass_in_bfloat16_and_stays_close():
+    dtypes = []
+    net, optimizer = net_and_optimizer()
+    net.register_forward_hook(lambda module, args, out: dtypes.append(out.dtype))
+    loss = train_one_epoch(net, optimizer, loader(*data()), nn.CrossEntropyLoss(), amp=True)
+    ref_net, ref_optimizer = net_and_optimizer()
+    ref = train_one_epoch(ref_net, ref_optimizer, loader(*data()), nn.CrossEntropyLoss())
+    assert set(dtypes) == {torch.bfloat16} and net.weight.dtype == torch.float32
+    assert loss == pytest.approx(ref, rel=0.02) and loss != ref
+    torch.testing.assert_close(net.weight, ref_net.weight, rtol=0, atol=0.01)
+
+
+def recorded_lrs(tmp_path, make_scheduler, val=None, **kwargs):
+    """The learning rate of each epoch of a fit, recorded by the on_epoch_end hook."""
+    X, y = data()
+    net, optimizer = net_and_optimizer(lr=0.5)
+    lrs, epochs = [], []
+
+    def hook(epoch, history):
+        lrs.append(optimizer.param_groups[0]["lr"])
+        epochs.append((epoch, history.epochs))
+
+    history = fit(
+        net, optimizer, loader(X, y, shuffle=True), loader(*(val or (X, y))),
+        nn.CrossEntropyLoss(), max_epochs=5, patience=5, checkpoint=tmp_path / "s.pt",
+        scheduler=make_scheduler(optimizer), on_epoch_end=hook, **kwargs,
+    )  # fmt: skip
+    assert epochs == [(e, e) for e in range(1, history.epochs + 1)], "once, after each"
+    return lrs
+
+
+def test_fit_steps_the_scheduler_once_per_epoch_after_the_hook(tmp_path):
+    lrs = recorded_lrs(tmp_path, lambda opt: torch.optim.lr_scheduler.ExponentialLR(opt, 0.5))
+    assert lrs == pytest.approx([0.5 * 0.5**k for k in range(5)], rel=1e-12)
+
+
+def test_fit_steps_reduce_lr_on_plateau_on_the_validation_loss(tmp_path):
+    def plateau(opt):
+        return torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=0)
+
+    # the validation loss rises after epoch 1: each later epoch halves the next one's rate
+    lrs = recorded_lrs(tmp_path, plateau, val=data(flip=True))
+    assert lrs == pytest.approx([0.5, 0.5, 0.25, 0.125, 0.0625], rel=1e-12)
+
+
+def test_fit_with_every_knob_off_or_too_large_to_bite_is_the_plain_loop(tmp_path):
+    X, y = data()
+    net, optimizer = net_and_optimizer()
+    history = fit(
+        net, optimizer, loader(X, y, shuffle=True), loader(X, y), nn.CrossEntropyLoss(),
+        max_epochs=4, patience=4, checkpoint=tmp_path / "a.pt", scheduler=None,
+        clip_norm=1e9, amp=False, on_epoch_end=lambda epoch, history: None,
+    )  # fmt: skip
+    ref, ref_losses = by_hand(4)
+    assert history.train_loss == ref_losses and torch.equal(net.weight, ref.weight)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "name"),
+    [
+        ({"clip_norm": 0.0}, ValueError, "clip_norm"),
+        ({"clip_norm": -1}, ValueError, "clip_norm"),
+        ({"clip_norm": float("inf")}, ValueError, "clip_norm"),
+        ({"clip_norm": "1"}, TypeError, "clip_norm"),
+        ({"amp": 1}, TypeError, "amp"),
+        ({"amp": "yes"}, TypeError, "amp"),
+    ],
+)
+def test_train_one_epoch_rejects_bad_knobs_naming_them(kwargs, error, name):
+    net, optimizer = net_and_optimizer()
+    before = net.weight.detach().clone()
+    with pytest.raises(error, match=name):
+        train_one_epoch(net, optimizer, one_batch(), nn.CrossEntropyLoss(), **kwargs)
+    assert torch.equal(net.weight, before), "rejected before any step"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "name"),
+    [
+        ({"scheduler": 0.5}, TypeError, "scheduler"),
+        ({"scheduler": "cosine"}, TypeError, "scheduler"),
+        ({"on_epoch_end": 3}, TypeError, "on_epoch_end"),
+        ({"clip_norm": 0}, ValueError, "clip_norm"),
+        ({"amp": None}, TypeError, "amp"),
+    ],
+)
+def test_fit_rejects_bad_knobs_naming_them(tmp_path, kwargs, error, name):
+    net, optimizer = net_and_optimizer()
+    args = {"max_epochs": 2, "patience": 1, "checkpoint": tmp_path / "c.pt", **kwargs}
+    train = loader(*data())
+    with pytest.raises(error, match=name):
+        fit(net, optimizer, train, train, nn.CrossEntropyLoss(), **args)

@@ -98,7 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     for page, screens in measure(pages).items():
         print(f"{screens:5.1f} screens  {page.relative_to(html)}")
     if failed:
-        print("warning: a notebook failed to execute (its page shows a traceback)")
+        print("warning: a notebook failed to execute (its page shows a traceback):")
+        for line in (build.stdout + build.stderr).splitlines():
+            if "Executing notebook failed" in line:
+                print("   ", line.strip())
     if args.keep:
         print(f"scratch folder: {scratch}")
     else:

@@ -433,23 +433,14 @@ def test_a_solution_is_folded_with_its_output_until_the_reader_opens_it(browser)
 # is. The chapters listed here are longer today and are to be split or trimmed; the list
 # may only shrink: a chapter not on it must fit, and one on it that fits must leave it.
 MAX_SCREENS = 15
+# The same page measures a few hundredths of a screen apart from build to build (seen:
+# driving at 14.99 and 15.01), so "about 15" has a band: a chapter not on the list fails
+# above MAX_SCREENS + SLACK, and one on the list must leave it below MAX_SCREENS - SLACK.
+SLACK = 0.15
 LONGER_TODAY: set[str] = {
-    "chapters/01_background/dl_vs_classical_ml.html",
-    "chapters/01_background/what_is_deep_learning.html",
-    "chapters/02_concepts/activations.html",
-    "chapters/02_concepts/backpropagation.html",
-    "chapters/02_concepts/gradient_descent.html",
-    "chapters/02_concepts/losses.html",
-    "chapters/02_concepts/neurons_and_networks.html",
-    "chapters/03_algorithms/cnn.html",
-    "chapters/03_algorithms/gan.html",
-    "chapters/03_algorithms/linear_regression.html",
-    "chapters/03_algorithms/logistic_regression.html",
     "chapters/03_algorithms/rnn_cells.html",
     "chapters/03_algorithms/rnn_tasks.html",
     "chapters/04_practice/article_examples.html",
-    "chapters/04_practice/training_workflow.html",
-    "chapters/05_applications/driving.html",
     "chapters/05_applications/images_and_text.html",
     "chapters/06_tools/frameworks.html",
     "chapters/06_tools/tensorboard.html",
@@ -473,10 +464,11 @@ def test_chapters_fit_in_fifteen_screens(browser):
     HEIGHTS.parent.mkdir(parents=True, exist_ok=True)
     HEIGHTS.write_text(f"| chapter | screens at 1280x900 |\n|---|--:|\n{table}\n", encoding="utf-8")
     print(f"median {sorted(screens.values())[len(screens) // 2]:.1f} screens\n{table}")
-    too_long = {p for p, s in screens.items() if s > MAX_SCREENS}
+    too_long = {p for p, s in screens.items() if s > MAX_SCREENS + SLACK}
+    fits = {p for p, s in screens.items() if s < MAX_SCREENS - SLACK}
     assert not too_long - LONGER_TODAY, (
         f"over {MAX_SCREENS} screens: {sorted(too_long - LONGER_TODAY)}"
     )
-    assert not LONGER_TODAY - too_long, (
-        f"fit now, drop from LONGER_TODAY: {sorted(LONGER_TODAY - too_long)}"
+    assert not LONGER_TODAY & fits, (
+        f"fit now, drop from LONGER_TODAY: {sorted(LONGER_TODAY & fits)}"
     )

@@ -146,7 +146,8 @@ def test_equation_references_are_numbers(chapter):
 
 
 def test_the_exercise_solution_is_a_closed_dropdown(chapter):
-    dropdown = chapter.locator("details.myst-dropdown").first
+    solution = chapter.locator("summary", has_text=re.compile(r"^\s*Solution\s*$"))
+    dropdown = chapter.locator("details.myst-dropdown").filter(has=solution).first
     dropdown.scroll_into_view_if_needed()
     assert dropdown.locator("summary").inner_text().strip() == "Solution"
     assert not dropdown.evaluate("d => d.open"), "the solution is open before the learner asks"
