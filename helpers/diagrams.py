@@ -206,9 +206,17 @@ def _check_numbers(name: str, given: Mapping[str, float] | None, nodes: Mapping)
     return given
 
 
-def draw_gan_loop(*, ax: Axes | None = None) -> Axes:
+def draw_gan_loop(k: int | None = None, *, ax: Axes | None = None) -> Axes:
     """One round of GAN training: noise -> G -> fakes, real data, D, the two losses, and
-    which network each loss updates (D in blue, G in vermillion)."""
+    which network each loss updates (D in blue, G in vermillion), k D steps per G step.
+
+    Parameters
+    ----------
+    k : int or None
+        Discriminator steps per generator step (Goodfellow et al.'s k), at least 1;
+        None (the default) labels them with the symbol $k$.
+    """
+    n_d = "$k$" if k is None else str(check_int("k", k, low=1))
     ax = canvas(ax, (-0.4, 12.6), (-0.9, 5.3))
     noise = box(ax, (0.8, 3.4), r"$z \sim p_z$", size=(1.5, 0.7), fc=PALE)
     G = box(ax, (3.2, 3.4), "$G$", size=(1.0, 0.8), ec=RED, lw=2)
@@ -221,10 +229,12 @@ def draw_gan_loop(*, ax: Axes | None = None) -> Axes:
         arrow(ax, start, end)
     text(ax, (0.8, 2.75), "1. sample $z$ and $x$", fontsize=SMALL)
     arrow(ax, (loss_D.x, loss_D.y - 0.4), (D.x, D.y - 0.45), color=BLUE, ls="--", rad=-0.5, lw=1.6)
-    d_step = "2. step on $D$'s parameters, fakes detached"
-    text(ax, (9.4, -0.5), d_step, color=BLUE, fontsize=SMALL)
+    text(ax, (8.25, 0.25), rf"$\times$ {n_d}", color=BLUE)  # the loop taken k times
+    steps = "step" if n_d == "1" else "steps"
+    d_step = f"2. {n_d} {steps} on $D$'s parameters, new $x$ and $z$ each, fakes detached"
+    text(ax, (8.6, -0.5), d_step, color=BLUE, fontsize=SMALL)
     arrow(ax, (loss_G.x, loss_G.y + 0.4), (G.x, G.y + 0.45), color=RED, ls="--", rad=0.2, lw=1.6)
-    text(ax, (7.0, 4.95), "3. step on $G$'s parameters, $D$ fixed", color=RED, fontsize=SMALL)
+    text(ax, (7.0, 4.95), "3. one step on $G$'s parameters, $D$ fixed", color=RED, fontsize=SMALL)
     return ax
 
 

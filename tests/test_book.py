@@ -535,7 +535,10 @@ TAUGHT = {
     ),
     "helpers/language_model.py": ("chapters/03_algorithms/rnn_language_model.ipynb",),
     "helpers/attention.py": ("chapters/03b_modern/attention.ipynb",),
+    "helpers/attribution.py": ("chapters/07_future/interpretability.ipynb",),
     "helpers/gan.py": ("chapters/03_algorithms/gan.ipynb",),
+    "helpers/frameworks.py": ("chapters/06_tools/frameworks.ipynb",),
+    "helpers/mlp_training.py": ("chapters/04_practice/regularisation.ipynb",),
 }
 
 
@@ -579,8 +582,9 @@ def test_taught_code_and_its_helper_module_agree(module, chapters):
 
 
 # Taught names that lesson chapters may define again, each for a reason of its own:
-# fit/evaluate/fit_keras are common words that a chapter teaching a loop of its own uses.
-REDEFINABLE = {"fit", "evaluate", "fit_keras", "History"}
+# fit/evaluate/fit_keras are common words that a chapter teaching a loop of its own uses;
+# make_mlp/new_mlp, the names chapters give their own small networks.
+REDEFINABLE = {"fit", "evaluate", "fit_keras", "History", "make_mlp", "new_mlp"}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=nb_id)

@@ -72,6 +72,7 @@ DIAGRAMS = {
     "lstm": lambda ax: draw_lstm_cell(ax=ax),
     "gru": lambda ax: draw_gru_cell(ax=ax),
     "gan": lambda ax: draw_gan_loop(ax=ax),
+    "gan_k5": lambda ax: draw_gan_loop(5, ax=ax),
     "data_parallel": lambda ax: draw_data_parallel(2, ax=ax),
     "attention": lambda ax: draw_attention(ax=ax),
     "attention_causal": lambda ax: draw_attention("causal", ax=ax),
@@ -189,6 +190,8 @@ def test_no_two_labels_overlap(draw):
         (lambda: draw_receptive_field([("c", 5, 1, 0)], 4), ValueError, "layers"),
         (lambda: draw_rnn_unrolled(1), ValueError, "steps"),
         (lambda: draw_rnn_unrolled(7), ValueError, "steps"),
+        (lambda: draw_gan_loop(0), ValueError, "k"),
+        (lambda: draw_gan_loop(2.0), TypeError, "k"),
         (lambda: draw_data_parallel(1), ValueError, "n_workers"),
         (lambda: draw_data_parallel(5), ValueError, "n_workers"),
         (lambda: draw_attention("future"), ValueError, "mask"),
@@ -344,6 +347,19 @@ def test_cells_are_labelled_with_the_chapter_symbols(ax):
     ax.clear()
     draw_rnn_unrolled(4, ax=ax)
     assert {"$h_0$", "$h_1$", "$h_T$", "$x_T$", r"$\hat y_T$"} <= set(texts(ax))
+
+
+def test_gan_loop_shows_k_discriminator_steps_per_generator_step(ax):
+    draw_gan_loop(ax=ax)
+    labels = texts(ax)
+    assert r"$\times$ $k$" in labels
+    assert any(t.startswith("2. $k$ steps on $D$") for t in labels)
+    assert any(t.startswith("3. one step on $G$") for t in labels)
+    for k, steps in [(1, "2. 1 step on $D$"), (5, "2. 5 steps on $D$")]:
+        ax.clear()
+        draw_gan_loop(k, ax=ax)
+        assert rf"$\times$ {k}" in texts(ax)
+        assert any(t.startswith(steps) for t in texts(ax))
 
 
 def test_data_parallel_draws_one_worker_per_replica(ax):
